@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, screenshot, startServer, type BrowserHandle, type ServerHandle } from './harness';
+import { apiMe } from './api';
+import { LoginPage } from './pages/LoginPage';
+
+describe('signing in to the demo county', () => {
+  let server: ServerHandle;
+  let b: BrowserHandle;
+
+  beforeAll(async () => {
+    server = await startServer();
+    b = await openBrowser(server.url);
+  });
+
+  afterAll(async () => {
+    await b?.close();
+    await server?.dispose();
+  });
+
+  it('rejects a wrong password with a clear message', async () => {
+    const login = new LoginPage(b.page);
+    await login.open();
+    await login.signIn('grid01', 'wrong-password');
+    expect(await login.errorText()).toContain('用户名或密码不正确');
+    // A wrong password is an expected 401; only that request's console line is allowed.
+    b.problems.splice(0, b.problems.length, ...b.problems.filter((p) => !p.includes('401')));
+  });
+
+  it('a grid worker sees their grid', async () => {
+    const login = new LoginPage(b.page);
+    await login.open();
+    await login.signIn('grid01', 'demo1234');
+    const me = await apiMe(server.url, 'grid01');
+    expect(me.region.level).toBe('grid');
+    await b.page.waitForURL('**/field');
+    await b.page.getByText(me.region.name).first().waitFor();
+    await expect(b.page.getByText('网格员').first().isVisible()).resolves.toBe(true);
+    await screenshot(b.page, 'field-home-grid01');
+    await b.page.getByRole('button', { name: '退出登录' }).click();
+    await b.page.waitForURL('**/login');
+  });
+
+  it('the county admin sees the county', async () => {
+    const login = new LoginPage(b.page);
+    await login.open();
+    await login.signIn('admin', 'demo1234');
+    const me = await apiMe(server.url, 'admin');
+    expect(me.region).toMatchObject({ level: 'county', name: '示范县' });
+    await b.page.waitForURL('**/county');
+    await b.page.getByText('示范县').first().waitFor();
+    await screenshot(b.page, 'county-home-admin');
+  });
+
+  it('logged no console errors or warnings', () => {
+    expect(b.problems).toEqual([]);
+  });
+});
