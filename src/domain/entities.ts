@@ -250,6 +250,8 @@ export const visitSchema = z.strictObject({
 export type Visit = z.infer<typeof visitSchema>;
 
 export const caseEventSchema = z.strictObject({
+  /** Makes the event idempotent: a replayed event with a known id is not appended twice. */
+  id: idSchema.optional(),
   at: instantSchema,
   by: idSchema,
   action: z.string().min(1).max(40),
