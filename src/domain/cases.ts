@@ -1,0 +1,186 @@
+/**
+ * The case state machine of SPEC §7. Every transition is an event with actor, time and note; each
+ * state has a deadline; illegal transitions are refused with a reason naming both states.
+ */
+import type { Case, CaseEvent } from './entities';
+import type { CaseSource, CaseStatus, ViolationCategory } from './enums';
+import { CASE_STATUS_LABELS } from './labels';
+import { addDays } from './calendar';
+import { uuidv7 } from './ids';
+
+export const CASE_TRANSITIONS: Record<CaseStatus, CaseStatus[]> = {
+  pending_verification: ['verifying'],
+  verifying: ['unfounded', 'filed'],
+  unfounded: ['closed'],
+  filed: ['rectifying'],
+  rectifying: ['follow_up'],
+  follow_up: ['closed', 'rectifying'],
+  closed: [],
+};
+
+export interface CaseDeadlineConfig {
+  verifyDays: number;
+  rectifyDays: number;
+  followUpDays: number;
+}
+export const DEFAULT_CASE_DEADLINES: CaseDeadlineConfig = { verifyDays: 3, rectifyDays: 15, followUpDays: 30 };
+
+export function canTransition(from: CaseStatus, to: CaseStatus): boolean {
+  return CASE_TRANSITIONS[from].includes(to);
+}
+
+export function isTerminal(status: CaseStatus): boolean {
+  return CASE_TRANSITIONS[status].length === 0;
+}
+
+/** The deadline of a state entered at `at`, or null for states that wait on nobody. */
+export function deadlineFor(
+  status: CaseStatus,
+  at: string,
+  config: CaseDeadlineConfig = DEFAULT_CASE_DEADLINES,
+): string | null {
+  switch (status) {
+    case 'pending_verification':
+    case 'verifying':
+      return addDays(at, config.verifyDays);
+    case 'filed':
+    case 'rectifying':
+      return addDays(at, config.rectifyDays);
+    case 'follow_up':
+      return addDays(at, config.followUpDays);
+    case 'unfounded':
+    case 'closed':
+      return null;
+  }
+}
+
+export function isOverdue(c: Pick<Case, 'status' | 'deadlineAt'>, now: string | Date): boolean {
+  if (c.deadlineAt == null || isTerminal(c.status)) return false;
+  const nowMs = now instanceof Date ? now.getTime() : Date.parse(now);
+  return nowMs > Date.parse(c.deadlineAt);
+}
+
+export interface TransitionInput {
+  to: CaseStatus;
+  by: string;
+  at: string;
+  note?: string | null;
+  evidence?: string[];
+}
+
+export type TransitionResult =
+  | { ok: true; case: Case }
+  | { ok: false; code: 'illegal_transition'; message: string };
+
+export function transitionCase(
+  c: Case,
+  input: TransitionInput,
+  config: CaseDeadlineConfig = DEFAULT_CASE_DEADLINES,
+): TransitionResult {
+  if (!canTransition(c.status, input.to)) {
+    const allowed = CASE_TRANSITIONS[c.status].map((s) => `“${CASE_STATUS_LABELS[s]}”`);
+    return {
+      ok: false,
+      code: 'illegal_transition',
+      message:
+        `案件状态不能从“${CASE_STATUS_LABELS[c.status]}”变为“${CASE_STATUS_LABELS[input.to]}”` +
+        (allowed.length ? `，只能变为${allowed.join('或')}` : '，该案件已办结'),
+    };
+  }
+  const event: CaseEvent = {
+    at: input.at,
+    by: input.by,
+    action: 'transition',
+    to: input.to,
+    note: input.note ?? null,
+    evidence: [...(input.evidence ?? [])],
+  };
+  return {
+    ok: true,
+    case: {
+      ...c,
+      status: input.to,
+      deadlineAt: deadlineFor(input.to, input.at, config),
+      events: [...c.events, event],
+      version: c.version + 1,
+    },
+  };
+}
+
+export interface NewCaseInput {
+  id?: string;
+  source: CaseSource;
+  gridId: string;
+  townshipId: string;
+  summary: string;
+  reportedAt: string;
+  /** Who opens the case; also its reporter unless `reportedBy` is given. */
+  by: string;
+  reportedBy?: string | null;
+  placeId?: string | null;
+  address?: string | null;
+  lat?: number | null;
+  lng?: number | null;
+  subjectIds?: string[];
+  categories?: ViolationCategory[];
+  visitId?: string | null;
+  trackingCode?: string | null;
+  note?: string | null;
+  evidence?: string[];
+}
+
+/** A new case waiting for verification, with its 'open' event and verification deadline. */
+export function newCase(input: NewCaseInput, config: CaseDeadlineConfig = DEFAULT_CASE_DEADLINES): Case {
+  const status: CaseStatus = 'pending_verification';
+  return {
+    id: input.id ?? uuidv7(Date.parse(input.reportedAt)),
+    source: input.source,
+    placeId: input.placeId ?? null,
+    address: input.address ?? null,
+    lat: input.lat ?? null,
+    lng: input.lng ?? null,
+    subjectIds: [...(input.subjectIds ?? [])],
+    gridId: input.gridId,
+    townshipId: input.townshipId,
+    categories: [...(input.categories ?? [])],
+    summary: input.summary,
+    reportedAt: input.reportedAt,
+    reportedBy: input.reportedBy === undefined ? input.by : input.reportedBy,
+    visitId: input.visitId ?? null,
+    status,
+    deadlineAt: deadlineFor(status, input.reportedAt, config),
+    publishable: false,
+    trackingCode: input.trackingCode ?? null,
+    events: [
+      {
+        at: input.reportedAt,
+        by: input.by,
+        action: 'open',
+        to: status,
+        note: input.note ?? null,
+        evidence: [...(input.evidence ?? [])],
+      },
+    ],
+    version: 0,
+  };
+}
+
+export const PUBLIC_STATUSES = ['受理', '核查中', '已办结'] as const;
+export type PublicStatus = (typeof PUBLIC_STATUSES)[number];
+
+/** What a public reporter sees: 受理 / 核查中 / 已办结, never the inner states. */
+export function publicStatus(status: CaseStatus): PublicStatus {
+  if (status === 'pending_verification') return '受理';
+  if (status === 'closed') return '已办结';
+  return '核查中';
+}
+
+/** The note of the transition that closed the case, for the public reporter. */
+export function closingNote(c: Pick<Case, 'status' | 'events'>): string | null {
+  if (c.status !== 'closed') return null;
+  for (let i = c.events.length - 1; i >= 0; i--) {
+    const e = c.events[i]!;
+    if (e.to === 'closed') return e.note ?? null;
+  }
+  return null;
+}

@@ -1,0 +1,207 @@
+/**
+ * The checklist rules engine: which items apply to a visit, which answers are violations, what a
+ * violating answer needs (note, photo), and whether a set of answers fits the visit's outcome.
+ * Used by the visit form on the device and by the server when it accepts `visit.submit`.
+ */
+import type { Answer, AnswerValue, ChecklistItem, ChecklistTemplate, Finding, ItemAppliesTo } from './entities';
+import type { PlaceKind, Shift, ViolationCategory, VisitOutcome } from './enums';
+import { VIOLATION_CATEGORIES } from './enums';
+
+export type AnswerLike = Pick<Answer, 'itemCode' | 'value'> & Partial<Pick<Answer, 'note' | 'evidence'>>;
+
+export interface ChecklistContext {
+  placeKind: PlaceKind;
+  shift: Shift;
+  answers?: readonly AnswerLike[];
+}
+
+export interface AnswerProblem {
+  itemCode?: string;
+  code:
+    | 'unknown_item'
+    | 'duplicate_answer'
+    | 'not_applicable'
+    | 'invalid_value'
+    | 'note_required'
+    | 'evidence_required'
+    | 'a1_required'
+    | 'outcome_inconsistent'
+    | 'violation_required';
+  message: string;
+}
+
+export const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** The value answered for an item; `undefined` when the item is unanswered (null counts as unanswered). */
+export function answerValue(answers: readonly AnswerLike[] | undefined, itemCode: string): AnswerValue | undefined {
+  const a = answers?.find((x) => x.itemCode === itemCode);
+  return a === undefined || a.value === null ? undefined : a.value;
+}
+
+function whenHolds(
+  when: NonNullable<ItemAppliesTo['when']>,
+  answers: readonly AnswerLike[] | undefined,
+): boolean {
+  return answerValue(answers, when.itemCode) === when.equals;
+}
+
+/** Whether one item is shown for the context (all conditions of `appliesTo` must hold). */
+export function itemApplies(item: ChecklistItem, ctx: ChecklistContext): boolean {
+  const a = item.appliesTo;
+  if (!a) return true;
+  if (a.placeKinds && !a.placeKinds.includes(ctx.placeKind)) return false;
+  if (a.shifts && !a.shifts.includes(ctx.shift)) return false;
+  if (a.when && !whenHolds(a.when, ctx.answers)) return false;
+  if (a.anyOf && a.anyOf.length > 0) {
+    const one = a.anyOf.some(
+      (alt) =>
+        (!alt.placeKinds || alt.placeKinds.includes(ctx.placeKind)) && (!alt.when || whenHolds(alt.when, ctx.answers)),
+    );
+    if (!one) return false;
+  }
+  return true;
+}
+
+/** Items shown for a place kind, shift and the answers given so far, in template order. */
+export function applicableItems(template: ChecklistTemplate, ctx: ChecklistContext): ChecklistItem[] {
+  if (template.appliesTo.placeKinds && !template.appliesTo.placeKinds.includes(ctx.placeKind)) return [];
+  return template.items.filter((i) => itemApplies(i, ctx));
+}
+
+export function isViolation(item: ChecklistItem, value: AnswerValue | undefined): boolean {
+  return item.violationWhen !== undefined && value !== null && value !== undefined && value === item.violationWhen;
+}
+
+/** A violating answer needs a note, and a photo where the item asks for evidence. */
+export function answerRequirements(
+  item: ChecklistItem,
+  value: AnswerValue | undefined,
+): { noteRequired: boolean; photoRequired: boolean } {
+  const v = isViolation(item, value);
+  return { noteRequired: v, photoRequired: v && item.evidenceOnViolation };
+}
+
+/** Why a value does not fit the item's kind, or null when it fits. */
+export function valueProblem(item: ChecklistItem, value: AnswerValue): string | null {
+  if (value === null) return null;
+  switch (item.kind) {
+    case 'yesno':
+      return typeof value === 'boolean' ? null : '应为“是”或“否”';
+    case 'number':
+      return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? null : '应为不小于0的整数';
+    case 'text':
+      return typeof value === 'string' ? null : '应为文字';
+    case 'choice':
+      return typeof value === 'string' && (item.options ?? []).includes(value)
+        ? null
+        : `应为以下选项之一：${(item.options ?? []).join('、')}`;
+    case 'time':
+      return typeof value === 'string' && TIME_RE.test(value) ? null : '应为“时:分”格式的时间，如 20:30';
+  }
+}
+
+function hasNote(a: AnswerLike): boolean {
+  return typeof a.note === 'string' && a.note.trim().length > 0;
+}
+
+/**
+ * Every problem with a visit's answers. An empty list means the answers may be submitted.
+ * `findings` are the inspector's own findings besides the violated items.
+ */
+export function validateAnswers(
+  template: ChecklistTemplate,
+  ctx: Omit<ChecklistContext, 'answers'>,
+  answers: readonly AnswerLike[],
+  outcome: VisitOutcome,
+  findings: readonly Pick<Finding, 'category'>[] = [],
+): AnswerProblem[] {
+  const problems: AnswerProblem[] = [];
+  const full: ChecklistContext = { ...ctx, answers };
+  const applicable = new Set(applicableItems(template, full).map((i) => i.code));
+  const seen = new Set<string>();
+  let violations = 0;
+
+  for (const a of answers) {
+    const item = template.items.find((i) => i.code === a.itemCode);
+    if (!item) {
+      problems.push({ itemCode: a.itemCode, code: 'unknown_item', message: `检查表中没有检查项 ${a.itemCode}` });
+      continue;
+    }
+    if (seen.has(a.itemCode)) {
+      problems.push({ itemCode: a.itemCode, code: 'duplicate_answer', message: `检查项 ${a.itemCode} 重复作答` });
+      continue;
+    }
+    seen.add(a.itemCode);
+    if (a.value === null) continue;
+    if (!applicable.has(item.code)) {
+      problems.push({
+        itemCode: item.code,
+        code: 'not_applicable',
+        message: `检查项 ${item.code} 不适用于本次检查，不应作答`,
+      });
+      continue;
+    }
+    const bad = valueProblem(item, a.value);
+    if (bad) {
+      problems.push({ itemCode: item.code, code: 'invalid_value', message: `检查项 ${item.code} 的答案无效：${bad}` });
+      continue;
+    }
+    if (isViolation(item, a.value)) {
+      violations++;
+      const req = answerRequirements(item, a.value);
+      if (req.noteRequired && !hasNote(a))
+        problems.push({ itemCode: item.code, code: 'note_required', message: `检查项 ${item.code} 发现问题，须填写说明` });
+      if (req.photoRequired && (a.evidence ?? []).length === 0)
+        problems.push({
+          itemCode: item.code,
+          code: 'evidence_required',
+          message: `检查项 ${item.code} 发现问题，须至少拍摄一张照片取证`,
+        });
+    }
+  }
+
+  if ((outcome === 'no_issue' || outcome === 'issue_found') && answerValue(answers, 'A1') === undefined)
+    problems.push({ itemCode: 'A1', code: 'a1_required', message: '须回答检查项 A1（现场是否发现培训活动）' });
+  if (outcome === 'no_issue' && violations > 0)
+    problems.push({
+      code: 'outcome_inconsistent',
+      message: `检查结果为“未发现问题”，但有 ${violations} 个检查项发现问题`,
+    });
+  if (outcome === 'issue_found' && violations === 0 && findings.length === 0)
+    problems.push({ code: 'violation_required', message: '检查结果为“发现问题”，须至少有一个问题检查项或问题记录' });
+  return problems;
+}
+
+function violatedItems(template: ChecklistTemplate, answers: readonly AnswerLike[]): [ChecklistItem, AnswerLike][] {
+  const out: [ChecklistItem, AnswerLike][] = [];
+  for (const item of template.items) {
+    const a = answers.find((x) => x.itemCode === item.code);
+    if (a && isViolation(item, a.value)) out.push([item, a]);
+  }
+  return out;
+}
+
+/** The categories of the violated items, once each, in the order of VIOLATION_CATEGORIES. */
+export function violatedCategories(template: ChecklistTemplate, answers: readonly AnswerLike[]): ViolationCategory[] {
+  const set = new Set<ViolationCategory>();
+  for (const [item] of violatedItems(template, answers)) set.add(item.category ?? 'other');
+  return VIOLATION_CATEGORIES.filter((c) => set.has(c));
+}
+
+/** One finding per violated item: its category, its text plus the inspector's note, its evidence. */
+export function findingsFromAnswers(template: ChecklistTemplate, answers: readonly AnswerLike[]): Finding[] {
+  return violatedItems(template, answers).map(([item, a]) => {
+    const note = typeof a.note === 'string' ? a.note.trim() : '';
+    return {
+      category: item.category ?? 'other',
+      description: note ? `${item.text}：${note}` : item.text,
+      evidence: [...(a.evidence ?? [])],
+    };
+  });
+}
+
+/** The building manager's self-check: the items of the `premises_management` section (K). */
+export function selfCheckItems(template: ChecklistTemplate): ChecklistItem[] {
+  const codes = new Set(template.sections.filter((s) => s.category === 'premises_management').map((s) => s.code));
+  return template.items.filter((i) => codes.has(i.section));
+}

@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import { CHECKLIST_V1, itemByCode } from '../../src/domain/checklist';
+import type { Answer, ChecklistItem, ChecklistTemplate } from '../../src/domain/entities';
+import {
+  answerRequirements,
+  applicableItems,
+  findingsFromAnswers,
+  isViolation,
+  selfCheckItems,
+  validateAnswers,
+  violatedCategories,
+  type AnswerLike,
+} from '../../src/domain/rules';
+
+const PHOTO = 'a'.repeat(64);
+const PHOTO2 = 'b'.repeat(64);
+const item = (code: string): ChecklistItem => {
+  const i = itemByCode(CHECKLIST_V1, code);
+  if (!i) throw new Error(code);
+  return i;
+};
+const ans = (itemCode: string, value: Answer['value'], extra: Partial<Answer> = {}): Answer => ({
+  itemCode,
+  value,
+  evidence: [],
+  ...extra,
+});
+const codes = (items: ChecklistItem[]) => items.map((i) => i.code);
+const dayAt = (placeKind: Parameters<typeof applicableItems>[1]['placeKind'], answers: AnswerLike[] = []) => ({
+  placeKind,
+  shift: 'day' as const,
+  answers,
+});
+
+describe('applicableItems', () => {
+  it('a residential building with no lessons found: no A2–A5, no section I', () => {
+    const list = codes(applicableItems(CHECKLIST_V1, dayAt('residential_building', [ans('A1', false)])));
+    expect(list).toContain('A1');
+    expect(list).not.toContain('A2');
+    expect(list).not.toContain('A5');
+    expect(list.filter((c) => c.startsWith('I'))).toEqual([]);
+    expect(list).toContain('K1');
+    expect(list).toHaveLength(38 - 4 - 5);
+  });
+
+  it('lessons found (A1 = 是): A2–A5 and section I appear everywhere', () => {
+    const list = codes(applicableItems(CHECKLIST_V1, dayAt('cafe', [ans('A1', true)])));
+    expect(list).toEqual(expect.arrayContaining(['A2', 'A3', 'A4', 'A5', 'I1', 'I5']));
+    expect(list).toHaveLength(38);
+  });
+
+  it('training premises get section I even without lessons found', () => {
+    for (const kind of ['training_institution', 'care_center'] as const) {
+      const list = codes(applicableItems(CHECKLIST_V1, dayAt(kind, [ans('A1', false)])));
+      expect(list).toContain('I1');
+      expect(list).not.toContain('A2');
+    }
+  });
+
+  it('an unanswered or null A1 hides the dependent items', () => {
+    expect(codes(applicableItems(CHECKLIST_V1, dayAt('hotel')))).not.toContain('A3');
+    expect(codes(applicableItems(CHECKLIST_V1, dayAt('hotel', [ans('A1', null)])))).not.toContain('A3');
+  });
+
+  it('honours placeKinds and shifts restrictions on items and templates', () => {
+    const t: ChecklistTemplate = {
+      ...CHECKLIST_V1,
+      items: [
+        { ...item('A1') },
+        { ...item('D2'), appliesTo: { shifts: ['night'] } },
+        { ...item('K1'), appliesTo: { placeKinds: ['rental_housing'] } },
+      ],
+    };
+    expect(codes(applicableItems(t, { placeKind: 'rental_housing', shift: 'day' }))).toEqual(['A1', 'K1']);
+    expect(codes(applicableItems(t, { placeKind: 'hotel', shift: 'night' }))).toEqual(['A1', 'D2']);
+    expect(applicableItems({ ...t, appliesTo: { placeKinds: ['hotel'] } }, { placeKind: 'cafe', shift: 'day' })).toEqual(
+      [],
+    );
+  });
+});
+
+describe('isViolation and answerRequirements', () => {
+  it('是 violates a 是-item, 否 violates a 否-item, nothing else does', () => {
+    expect(isViolation(item('B2'), true)).toBe(true);
+    expect(isViolation(item('B2'), false)).toBe(false);
+    expect(isViolation(item('B1'), false)).toBe(true);
+    expect(isViolation(item('B1'), true)).toBe(false);
+    expect(isViolation(item('B1'), null)).toBe(false);
+    expect(isViolation(item('B1'), undefined)).toBe(false);
+    expect(isViolation(item('A1'), true)).toBe(false);
+  });
+
+  it('a violation needs a note, and a photo where the item asks for evidence', () => {
+    expect(answerRequirements(item('B2'), true)).toEqual({ noteRequired: true, photoRequired: true });
+    expect(answerRequirements(item('D3'), true)).toEqual({ noteRequired: true, photoRequired: false });
+    expect(answerRequirements(item('B2'), false)).toEqual({ noteRequired: false, photoRequired: false });
+  });
+});
+
+describe('validateAnswers', () => {
+  const ctx = { placeKind: 'residential_building' as const, shift: 'night' as const };
+  const problemCodes = (ps: ReturnType<typeof validateAnswers>) => ps.map((p) => [p.itemCode, p.code]);
+
+  it('accepts a clean no-issue visit', () => {
+    expect(validateAnswers(CHECKLIST_V1, ctx, [ans('A1', false), ans('B1', true), ans('K1', false)], 'no_issue')).toEqual(
+      [],
+    );
+  });
+
+  it('accepts a complete issue-found visit with notes and photos', () => {
+    const answers = [
+      ans('A1', true),
+      ans('A2', 6),
+      ans('A3', '数学'),
+      ans('A4', '初中'),
+      ans('A5', '21:10'),
+      ans('D2', true, { note: '21:10 仍在上课', evidence: [PHOTO] }),
+      ans('D3', true, { note: '录播课' }),
+    ];
+    expect(validateAnswers(CHECKLIST_V1, ctx, answers, 'issue_found')).toEqual([]);
+  });
+
+  it('a violating answer needs a note and, where asked, a photo', () => {
+    const ps = validateAnswers(
+      CHECKLIST_V1,
+      ctx,
+      [ans('A1', false), ans('K1', true), ans('K2', true, { note: '   ' }), ans('B1', false, { note: '无证' })],
+      'issue_found',
+    );
+    expect(problemCodes(ps)).toEqual([
+      ['K1', 'note_required'],
+      ['K1', 'evidence_required'],
+      ['K2', 'note_required'],
+      ['B1', 'evidence_required'],
+    ]);
+    expect(ps[0]?.message).toMatch(/说明/);
+    expect(ps[1]?.message).toMatch(/照片/);
+  });
+
+  it('rejects answers to items that do not apply', () => {
+    const ps = validateAnswers(CHECKLIST_V1, ctx, [ans('A1', false), ans('A2', 3), ans('I1', true)], 'no_issue');
+    expect(problemCodes(ps)).toEqual([
+      ['A2', 'not_applicable'],
+      ['I1', 'not_applicable'],
+    ]);
+  });
+
+  it('rejects unknown and duplicate items', () => {
+    const ps = validateAnswers(CHECKLIST_V1, ctx, [ans('A1', false), ans('Z1', true), ans('A1', false)], 'no_issue');
+    expect(problemCodes(ps)).toEqual([
+      ['Z1', 'unknown_item'],
+      ['A1', 'duplicate_answer'],
+    ]);
+  });
+
+  it('checks the value type of each item kind', () => {
+    const base = [ans('A1', true)];
+    const bad = (a: Answer) => problemCodes(validateAnswers(CHECKLIST_V1, ctx, [...base, a], 'premises_closed'));
+    expect(bad(ans('B2', 'yes'))).toEqual([['B2', 'invalid_value']]);
+    expect(bad(ans('A2', -1))).toEqual([['A2', 'invalid_value']]);
+    expect(bad(ans('A2', 2.5))).toEqual([['A2', 'invalid_value']]);
+    expect(bad(ans('A2', '3'))).toEqual([['A2', 'invalid_value']]);
+    expect(bad(ans('A2', 0))).toEqual([]);
+    expect(bad(ans('A3', '美术'))).toEqual([['A3', 'invalid_value']]);
+    expect(bad(ans('A3', '非学科'))).toEqual([]);
+    expect(bad(ans('A4', '大学'))).toEqual([['A4', 'invalid_value']]);
+    expect(bad(ans('A5', '8:30'))).toEqual([['A5', 'invalid_value']]);
+    expect(bad(ans('A5', '24:00'))).toEqual([['A5', 'invalid_value']]);
+    expect(bad(ans('A5', true))).toEqual([['A5', 'invalid_value']]);
+    expect(bad(ans('A5', '20:45'))).toEqual([]);
+  });
+
+  it('no_issue and issue_found need A1; closed premises and refused entry do not', () => {
+    expect(problemCodes(validateAnswers(CHECKLIST_V1, ctx, [], 'no_issue'))).toEqual([['A1', 'a1_required']]);
+    expect(problemCodes(validateAnswers(CHECKLIST_V1, ctx, [ans('A1', null)], 'no_issue'))).toEqual([
+      ['A1', 'a1_required'],
+    ]);
+    expect(validateAnswers(CHECKLIST_V1, ctx, [], 'premises_closed')).toEqual([]);
+    expect(validateAnswers(CHECKLIST_V1, ctx, [], 'entry_refused')).toEqual([]);
+  });
+
+  it('no_issue with a violation is inconsistent', () => {
+    const ps = validateAnswers(CHECKLIST_V1, ctx, [ans('A1', false), ans('E2', true, { note: '去外地' })], 'no_issue');
+    expect(problemCodes(ps)).toEqual([[undefined, 'outcome_inconsistent']]);
+  });
+
+  it('issue_found needs a violated item or a finding', () => {
+    const answers = [ans('A1', false), ans('E2', false)];
+    expect(problemCodes(validateAnswers(CHECKLIST_V1, ctx, answers, 'issue_found'))).toEqual([
+      [undefined, 'violation_required'],
+    ]);
+    expect(validateAnswers(CHECKLIST_V1, ctx, answers, 'issue_found', [{ category: 'other' }])).toEqual([]);
+  });
+});
+
+describe('violatedCategories and findingsFromAnswers', () => {
+  const answers = [
+    ans('A1', true),
+    ans('J1', true, { note: '电梯内有招生广告', evidence: [PHOTO] }),
+    ans('B1', false, { note: '无办学许可证', evidence: [PHOTO, PHOTO2] }),
+    ans('B2', true, { note: '以家政名义', evidence: [PHOTO2] }),
+    ans('C1', true),
+    ans('D3', true),
+  ];
+
+  it('lists each violated category once, in canonical order', () => {
+    expect(violatedCategories(CHECKLIST_V1, answers)).toEqual(['subject', 'time', 'advertising']);
+    expect(violatedCategories(CHECKLIST_V1, [ans('A1', true)])).toEqual([]);
+  });
+
+  it('makes one finding per violated item with text, note and evidence', () => {
+    const findings = findingsFromAnswers(CHECKLIST_V1, answers);
+    expect(findings).toEqual([
+      { category: 'subject', description: `${item('B1').text}：无办学许可证`, evidence: [PHOTO, PHOTO2] },
+      { category: 'subject', description: `${item('B2').text}：以家政名义`, evidence: [PHOTO2] },
+      { category: 'time', description: item('D3').text, evidence: [] },
+      { category: 'advertising', description: `${item('J1').text}：电梯内有招生广告`, evidence: [PHOTO] },
+    ]);
+  });
+});
+
+describe('selfCheckItems', () => {
+  it('is the building manager self-check: section K', () => {
+    expect(codes(selfCheckItems(CHECKLIST_V1))).toEqual(['K1', 'K2', 'K3']);
+  });
+});
