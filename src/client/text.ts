@@ -1,0 +1,26 @@
+/** UI text of the shell (header, theme, placeholders, transport errors). Features keep their own `text.ts`. */
+export const APP_NAME = '网格巡查';
+
+export const SHELL_TEXT = {
+  appName: APP_NAME,
+  signOut: '退出登录',
+  signingOut: '正在退出…',
+  themeLabel: { auto: '主题：自动', light: '主题：日间', dark: '主题：夜间' },
+  themeHint: '自动模式在 18:00–06:00（北京时间）切换为夜间主题',
+  greeting: (name: string) => `${name}，您好`,
+  role: '角色',
+  region: '辖区',
+  regionPath: '层级',
+  loadingScope: '正在加载辖区信息…',
+  scopeOffline: '网络不可用，显示的是上次联网时的辖区信息',
+  scopeFailed: '辖区信息加载失败',
+  retry: '重试',
+  back: '返回',
+  pendingTitle: '功能即将上线',
+} as const;
+
+export const TRANSPORT_TEXT = {
+  offline: '网络不可用，请检查网络后重试',
+  timeout: '网络超时，请稍后重试',
+  badResponse: (status: number) => `服务器异常（${status}），请稍后重试`,
+} as const;

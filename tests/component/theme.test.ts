@@ -1,0 +1,29 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useThemeStore } from '../../src/client/stores/theme';
+
+describe('theme store', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('follows the night shift in auto mode (Asia/Shanghai)', () => {
+    const theme = useThemeStore();
+    expect(theme.mode).toBe('auto');
+    theme.tick(new Date('2025-03-10T12:00:00+08:00'));
+    expect(theme.isDark).toBe(false);
+    theme.tick(new Date('2025-03-10T18:00:00+08:00'));
+    expect(theme.isDark).toBe(true);
+    theme.tick(new Date('2025-03-11T05:59:00+08:00'));
+    expect(theme.isDark).toBe(true);
+    theme.tick(new Date('2025-03-11T06:00:00+08:00'));
+    expect(theme.isDark).toBe(false);
+  });
+
+  it('keeps a manual choice across reloads', () => {
+    useThemeStore().setMode('dark');
+    setActivePinia(createPinia());
+    const theme = useThemeStore();
+    theme.tick(new Date('2025-03-10T12:00:00+08:00'));
+    expect(theme.mode).toBe('dark');
+    expect(theme.isDark).toBe(true);
+  });
+});
