@@ -246,6 +246,8 @@ export const visitSchema = z.strictObject({
   hash: sha256Schema,
   prevHash: sha256Schema.nullable(),
   amendsVisitId: idSchema.nullish(),
+  /** A building manager's self-check of their own premises (section K), not an inspection. */
+  selfCheck: z.boolean().optional(),
 });
 export type Visit = z.infer<typeof visitSchema>;
 

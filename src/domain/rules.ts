@@ -13,6 +13,8 @@ export interface ChecklistContext {
   placeKind: PlaceKind;
   shift: Shift;
   answers?: readonly AnswerLike[];
+  /** A building manager's self-check of their own premises: section K only, A1 not asked. */
+  selfCheck?: boolean;
 }
 
 export interface AnswerProblem {
@@ -65,7 +67,8 @@ export function itemApplies(item: ChecklistItem, ctx: ChecklistContext): boolean
 /** Items shown for a place kind, shift and the answers given so far, in template order. */
 export function applicableItems(template: ChecklistTemplate, ctx: ChecklistContext): ChecklistItem[] {
   if (template.appliesTo.placeKinds && !template.appliesTo.placeKinds.includes(ctx.placeKind)) return [];
-  return template.items.filter((i) => itemApplies(i, ctx));
+  const items = ctx.selfCheck ? selfCheckItems(template) : template.items;
+  return items.filter((i) => itemApplies(i, ctx));
 }
 
 export function isViolation(item: ChecklistItem, value: AnswerValue | undefined): boolean {
@@ -160,7 +163,7 @@ export function validateAnswers(
     }
   }
 
-  if ((outcome === 'no_issue' || outcome === 'issue_found') && answerValue(answers, 'A1') === undefined)
+  if (!ctx.selfCheck && (outcome === 'no_issue' || outcome === 'issue_found') && answerValue(answers, 'A1') === undefined)
     problems.push({ itemCode: 'A1', code: 'a1_required', message: '须回答检查项 A1（现场是否发现培训活动）' });
   if (outcome === 'no_issue' && violations > 0)
     problems.push({

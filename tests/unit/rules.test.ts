@@ -224,3 +224,21 @@ describe('selfCheckItems', () => {
     expect(codes(selfCheckItems(CHECKLIST_V1))).toEqual(['K1', 'K2', 'K3']);
   });
 });
+
+describe('a self-check', () => {
+  const ctx = { placeKind: 'residential_building' as const, shift: 'day' as const, selfCheck: true };
+
+  it('shows section K only and does not ask A1', () => {
+    expect(codes(applicableItems(CHECKLIST_V1, ctx))).toEqual(['K1', 'K2', 'K3']);
+    expect(validateAnswers(CHECKLIST_V1, ctx, [ans('K1', false), ans('K3', true)], 'no_issue')).toEqual([]);
+  });
+
+  it('still requires a note and a photo for a violating K answer, and rejects inspection items', () => {
+    const problems = validateAnswers(CHECKLIST_V1, ctx, [ans('K1', true), ans('B2', true)], 'issue_found');
+    expect(problems.map((p) => `${p.itemCode}:${p.code}`).sort()).toEqual([
+      'B2:not_applicable',
+      'K1:evidence_required',
+      'K1:note_required',
+    ]);
+  });
+});
