@@ -9,7 +9,6 @@ import {
   taskSchema,
   userSchema,
   visitSchema,
-  type Polygon,
   type Visit,
 } from '../../src/domain/entities';
 import {
