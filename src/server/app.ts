@@ -1,0 +1,77 @@
+/**
+ * The Fastify application: API routes, the one error handler, security headers, and the built PWA
+ * from dist/client with an SPA fallback. `buildApp` takes an open database so tests share one.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import type { Config } from './config';
+import { openDb, pgliteDirFor, type Db } from './db/connect';
+import type { AppDeps } from './deps';
+import { errorBody, errorHandler } from './errors';
+import { registerSecurityHeaders } from './http/security';
+import { authRoutes } from './auth/routes';
+import { caseRoutes } from './cases/routes';
+import { healthRoutes } from './health/routes';
+import { placeRoutes } from './places/routes';
+import { regionRoutes } from './regions/routes';
+import { subjectRoutes } from './subjects/routes';
+import { taskRoutes } from './tasks/routes';
+import { userRoutes } from './users/routes';
+import { visitRoutes } from './visits/routes';
+
+export const JSON_BODY_LIMIT = 1024 * 1024;
+
+export const CLIENT_DIR = fileURLToPath(new URL('../../dist/client', import.meta.url));
+
+export interface BuildOptions {
+  /** An open database; without it `buildApp` opens one from the config and closes it with the app. */
+  db?: Db;
+  /** Directory of the built PWA; defaults to dist/client. */
+  clientDir?: string;
+  logger?: boolean;
+}
+
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDirFor(config.dataDir) }));
+  const app = Fastify({
+    logger: (opts.logger ?? config.nodeEnv !== 'test') ? { level: config.nodeEnv === 'production' ? 'info' : 'debug' } : false,
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy: config.nodeEnv === 'production' ? 'loopback' : false,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  if (!opts.db) app.addHook('onClose', () => db.close());
+
+  const deps: AppDeps = { config, db: db.kysely, dbKind: db.kind };
+  app.setErrorHandler(errorHandler);
+  registerSecurityHeaders(app, config.tileUrl);
+
+  healthRoutes(app, deps);
+  authRoutes(app, deps);
+  regionRoutes(app, deps);
+  userRoutes(app, deps);
+  placeRoutes(app, deps);
+  subjectRoutes(app, deps);
+  taskRoutes(app, deps);
+  visitRoutes(app, deps);
+  caseRoutes(app, deps);
+
+  const clientDir = opts.clientDir ?? CLIENT_DIR;
+  const hasClient = fs.existsSync(path.join(clientDir, 'index.html'));
+  if (hasClient) {
+    await app.register(fastifyStatic, { root: clientDir, wildcard: false, index: ['index.html'] });
+  }
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    const url = request.url.split('?')[0] ?? '';
+    const wantsHtml = (request.headers.accept ?? '').includes('text/html');
+    if (hasClient && (request.method === 'GET' || request.method === 'HEAD') && wantsHtml && !url.startsWith('/api/') && url !== '/api') {
+      // SPA fallback: client-side routes load the shell; the app is never cached stale by the browser.
+      void reply.header('cache-control', 'no-cache');
+      return reply.sendFile('index.html');
+    }
+    return reply.status(404).send(errorBody('not_found'));
+  });
+  return app;
+}

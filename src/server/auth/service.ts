@@ -1,0 +1,99 @@
+/**
+ * Login, logout and request authentication. Tokens are 32 random bytes (base64url) handed to the
+ * client once; the database keeps only their SHA-256, bound to the device id given at login.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { FastifyRequest } from 'fastify';
+import { DEVICE_HEADER, type LoginRequest, type LoginResponse, type MeResponse, type RegionRef } from '../../domain/api';
+import type { Database, RegionRow } from '../db/schema';
+import { AppError } from '../errors';
+import { audit } from '../audit/log';
+import { iso } from '../db/time';
+import { userFromRow, USER_COLUMNS } from '../users/rows';
+import { regionPathOf, resolveScope, type Viewer } from '../scope/viewer';
+import { dummyPasswordHash, verifyPassword } from './password';
+import * as q from './queries';
+
+const MAX_FAILURES_PER_USERNAME = 5;
+const MAX_FAILURES_PER_IP = 20;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export async function login(
+  db: Kysely<Database>,
+  input: LoginRequest,
+  ip: string,
+  ttlHours: number,
+): Promise<LoginResponse> {
+  const username = input.username.trim().toLowerCase();
+  const failures = await q.recentFailures(db, username, ip);
+  if (failures.byUser >= MAX_FAILURES_PER_USERNAME || failures.byIp >= MAX_FAILURES_PER_IP) {
+    throw new AppError('rate_limited', undefined, `login rate limited for ${username} from ${ip}`);
+  }
+  const row = await q.findUserByUsername(db, username);
+  // Verify against a dummy hash for unknown users: the same answer in about the same time.
+  const ok = await verifyPassword(input.password, row?.password_hash ?? (await dummyPasswordHash()));
+  if (!row || !ok) {
+    await q.recordFailure(db, username, ip);
+    throw new AppError('invalid_credentials');
+  }
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = await db.transaction().execute(async (trx) => {
+    const expires = await q.insertSession(trx, { tokenHash: hashToken(token), userId: row.id, deviceId: input.deviceId, ttlHours });
+    await q.clearFailures(trx, username);
+    await audit(trx, { userId: row.id, deviceId: input.deviceId, action: 'auth.login', entity: 'user', entityId: row.id, details: { ip } });
+    return expires;
+  });
+  return { token, expiresAt: iso(expiresAt), user: userFromRow(row) };
+}
+
+export async function logout(db: Kysely<Database>, viewer: Viewer): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await q.revokeSession(trx, viewer.tokenHash);
+    await audit(trx, { userId: viewer.user.id, deviceId: viewer.deviceId, action: 'auth.logout', entity: 'user', entityId: viewer.user.id });
+  });
+}
+
+function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return null;
+  const m = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(header.trim());
+  return m ? m[1]! : null;
+}
+
+/** Resolves the caller of a request, or throws 401. */
+export async function authenticate(db: Kysely<Database>, request: FastifyRequest): Promise<Viewer> {
+  const token = bearerToken(request);
+  if (!token) throw new AppError('unauthenticated', undefined, 'missing or malformed bearer token');
+  const deviceId = request.headers[DEVICE_HEADER];
+  const tokenHash = hashToken(token);
+  const session = await q.findSession(db, tokenHash);
+  if (!session || session.revoked) throw new AppError('unauthenticated', undefined, 'unknown or revoked session');
+  if (session.expired) throw new AppError('session_expired');
+  if (typeof deviceId !== 'string' || deviceId !== session.device_id) {
+    throw new AppError('unauthenticated', undefined, 'device id does not match the session');
+  }
+  const userRow = await db.selectFrom('users').select(USER_COLUMNS).where('id', '=', session.user_id).executeTakeFirstOrThrow();
+  const user = userFromRow(userRow);
+  const path = await regionPathOf(db, user.regionId);
+  const region = path[path.length - 1];
+  if (!region) throw new AppError('forbidden', undefined, `user ${user.id} has no region`);
+  if (session.stale) await q.touchSession(db, tokenHash);
+  return { user, deviceId, tokenHash, region, regionPath: path, scope: await resolveScope(db, user, region) };
+}
+
+function regionRef(r: RegionRow): RegionRef {
+  return { id: r.id, name: r.name, level: r.level as RegionRef['level'], code: r.code };
+}
+
+export function me(viewer: Viewer): MeResponse {
+  return {
+    user: viewer.user,
+    role: viewer.user.role,
+    region: regionRef(viewer.region),
+    regionPath: viewer.regionPath.map(regionRef),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * A tiny forward-only migration runner. Each migration runs in its own transaction holding a
+ * transaction-scoped advisory lock, so two server processes starting together never race: the second
+ * waits, then sees the migration recorded and skips it.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema';
+import { migration as m0001 } from './migrations/0001_initial';
+
+export interface Migration {
+  id: number;
+  name: string;
+  /** One statement per entry: PGlite's extended protocol takes a single statement at a time. */
+  statements: string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [m0001];
+
+/** Arbitrary constant: "grid-patrol migrations". */
+const LOCK_KEY = 7_461_202_401;
+
+export interface MigrateResult {
+  applied: string[];
+}
+
+export async function migrate(db: Kysely<Database>, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrateResult> {
+  const applied: string[] = [];
+  for (const m of migrations) {
+    const ran = await db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(${sql.lit(LOCK_KEY)})`.execute(trx);
+      await sql`CREATE TABLE IF NOT EXISTS migrations (
+        id integer PRIMARY KEY,
+        name text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`.execute(trx);
+      const done = await trx.selectFrom('migrations').select('id').where('id', '=', m.id).executeTakeFirst();
+      if (done) return false;
+      for (const statement of m.statements) await sql.raw(statement).execute(trx);
+      await trx.insertInto('migrations').values({ id: m.id, name: m.name }).execute();
+      return true;
+    });
+    if (ran) applied.push(`${String(m.id).padStart(4, '0')}_${m.name}`);
+  }
+  return { applied };
+}

@@ -1,0 +1,242 @@
+/**
+ * The typed Kysely view of the database created by `migrations/`. Column names are the snake_case of
+ * the §3 fields; the row ↔ entity mappers live next to each area's queries.
+ */
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** timestamptz: read as Date (pg and PGlite alike), written as Date or ISO string. */
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** jsonb: read parsed, written as a JSON string (pg would turn JS arrays into PostgreSQL arrays). */
+export type Json<T> = ColumnType<T, string, string>;
+/** xid8 stamped by the database; never written by the application. */
+type Xid = ColumnType<string, never, never>;
+
+interface ScopeKeys {
+  county_id: string | null;
+  township_id: string | null;
+  grid_id: string | null;
+}
+
+interface Syncable extends ScopeKeys {
+  version: Generated<number>;
+  _xid: Xid;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface RegionsTable extends Syncable {
+  id: string;
+  parent_id: string | null;
+  level: string;
+  name: string;
+  code: string;
+  boundary: Json<unknown> | null;
+}
+
+export interface UsersTable extends Syncable {
+  id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  region_id: string;
+  phone: string | null;
+  certified: boolean;
+  certificate_no: string | null;
+  department: string | null;
+  password_hash: string;
+  disabled_at: Timestamp | null;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  device_id: string;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+}
+
+export interface LoginAttemptsTable {
+  id: Generated<number>;
+  username: string;
+  ip: string;
+  at: Generated<Date>;
+  success: boolean;
+}
+
+export interface PlacesTable extends Syncable {
+  id: string;
+  kind: string;
+  name: string;
+  address: string;
+  lat: number;
+  lng: number;
+  manager_ids: string[];
+  risk_level: string;
+  tags: string[];
+  note: string | null;
+}
+
+export interface SubjectsTable extends Syncable {
+  id: string;
+  kind: string;
+  category: string;
+  name: string;
+  credit_code: string | null;
+  id_number_masked: string | null;
+  phone: string | null;
+  place_ids: string[];
+  status: string;
+  listed_at: Timestamp;
+  listed_reason: string;
+  delisted_at: Timestamp | null;
+  delisted_reason: string | null;
+  risk_level: string;
+}
+
+export interface LedgerEventsTable extends Syncable {
+  id: string;
+  subject_id: string;
+  action: string;
+  at: Timestamp;
+  by: string;
+  reason: string;
+  diff: Json<Record<string, { from: unknown; to: unknown }>>;
+}
+
+export interface ChecklistTemplatesTable extends Syncable {
+  id: string;
+  code: string;
+  title: string;
+  applies_to: Json<unknown>;
+  sections: Json<unknown[]>;
+  items: Json<unknown[]>;
+}
+
+export interface TasksTable extends Syncable {
+  id: string;
+  title: string;
+  assignee_ids: string[];
+  place_ids: string[];
+  shift: string;
+  style: string;
+  unannounced: boolean;
+  organization: string;
+  departments: string[];
+  window_start: Timestamp;
+  window_end: Timestamp;
+  due_at: Timestamp;
+  status: string;
+  case_id: string | null;
+  draw: Json<unknown> | null;
+  created_by: string;
+}
+
+export interface VisitsTable extends Syncable {
+  id: string;
+  task_id: string | null;
+  place_id: string;
+  subject_ids: string[];
+  inspector_ids: string[];
+  shift: string;
+  style: string;
+  unannounced: boolean;
+  organization: string;
+  started_at: Timestamp;
+  ended_at: Timestamp;
+  outcome: string;
+  device_id: string;
+  hash: string;
+  prev_hash: string | null;
+  amends_visit_id: string | null;
+  received_at: Generated<Date>;
+  /** The visit exactly as submitted: its hash is over these values, so they are returned verbatim. */
+  doc: Json<Record<string, unknown>>;
+}
+
+export interface CasesTable extends Syncable {
+  id: string;
+  source: string;
+  place_id: string | null;
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+  subject_ids: string[];
+  categories: string[];
+  summary: string;
+  reported_at: Timestamp;
+  reported_by: string | null;
+  visit_id: string | null;
+  status: string;
+  deadline_at: Timestamp | null;
+  publishable: boolean;
+  tracking_code: string | null;
+  events: Json<unknown[]>;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Generated<Date>;
+  user_id: string | null;
+  device_id: string | null;
+  action: string;
+  entity: string | null;
+  entity_id: string | null;
+  details: Json<Record<string, unknown>> | null;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface MigrationsTable {
+  id: number;
+  name: string;
+  applied_at: Generated<Date>;
+}
+
+export interface Database {
+  regions: RegionsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_attempts: LoginAttemptsTable;
+  places: PlacesTable;
+  subjects: SubjectsTable;
+  ledger_events: LedgerEventsTable;
+  checklist_templates: ChecklistTemplatesTable;
+  tasks: TasksTable;
+  visits: VisitsTable;
+  cases: CasesTable;
+  audit_log: AuditLogTable;
+  meta: MetaTable;
+  migrations: MigrationsTable;
+}
+
+export type RegionRow = Selectable<RegionsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type PlaceRow = Selectable<PlacesTable>;
+export type SubjectRow = Selectable<SubjectsTable>;
+export type LedgerEventRow = Selectable<LedgerEventsTable>;
+export type ChecklistTemplateRow = Selectable<ChecklistTemplatesTable>;
+export type TaskRow = Selectable<TasksTable>;
+export type VisitRow = Selectable<VisitsTable>;
+export type CaseRow = Selectable<CasesTable>;
+export type NewUser = Insertable<UsersTable>;
+
+/** Tables that sync (SPEC §8) and carry scope keys, `version` and `_xid`. */
+export const SYNCABLE_TABLES = [
+  'regions',
+  'users',
+  'places',
+  'subjects',
+  'ledger_events',
+  'checklist_templates',
+  'tasks',
+  'visits',
+  'cases',
+] as const;
+
+/** Every table whose rows a rejected request must leave untouched. */
+export const DATA_TABLES = [...SYNCABLE_TABLES, 'sessions', 'audit_log', 'meta'] as const;

@@ -1,0 +1,11 @@
+import type { Kysely } from 'kysely';
+import type { Config } from './config';
+import type { Database } from './db/schema';
+import type { DbKind } from './db/connect';
+
+/** What every route module receives from `buildApp`. */
+export interface AppDeps {
+  config: Config;
+  db: Kysely<Database>;
+  dbKind: DbKind;
+}

@@ -1,0 +1,51 @@
+/**
+ * Security headers on every response (no helmet: a handful of static headers). The CSP fits the Vue
+ * SPA served from this origin: own scripts and styles (Vue's scoped styles and Vant inject inline
+ * style attributes, hence 'unsafe-inline' for styles only), images from self, blob: (evidence
+ * previews) and data:, and map tiles from the configured tile host.
+ */
+import type { FastifyInstance } from 'fastify';
+
+export function buildCsp(tileUrl?: string): string {
+  let tileOrigin = '';
+  if (tileUrl) {
+    try {
+      // `{s}`-style placeholders are not valid in a host; keep only a literal origin.
+      const u = new URL(tileUrl.replace(/\{[a-z]\}/g, 'a'));
+      tileOrigin = ` ${u.protocol}//${u.host.replace(/^a\./, '*.')}`;
+    } catch {
+      tileOrigin = '';
+    }
+  }
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' blob: data:${tileOrigin}`,
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self'",
+    "manifest-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export function registerSecurityHeaders(app: FastifyInstance, tileUrl?: string): void {
+  const headers: Record<string, string> = {
+    'content-security-policy': buildCsp(tileUrl),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    'permissions-policy': 'geolocation=(self), camera=(self), microphone=(), payment=(), usb=()',
+    'cross-origin-opener-policy': 'same-origin',
+  };
+  app.addHook('onSend', async (request, reply, payload) => {
+    for (const [k, v] of Object.entries(headers)) void reply.header(k, v);
+    // API answers are per user: never cached by the browser or a proxy (the service worker skips /api too).
+    if (request.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
+    return payload;
+  });
+}

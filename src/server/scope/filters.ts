@@ -1,0 +1,31 @@
+/**
+ * SQL filters that keep every list inside the caller's scope. Rows carry scope keys, so a county
+ * admin filters on county_id, a coordinator on township_id and a grid worker on grid_id — the same
+ * sets `gridsUnder` of `src/domain/scopes.ts` yields, because the keys are derived from the region tree.
+ */
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Scope } from './viewer';
+
+/** For tables with scope keys. The building manager is handled per table by the caller. */
+export function inScope(scope: Exclude<Scope, { kind: 'manager' }>, table: string): Expression<SqlBool> {
+  switch (scope.kind) {
+    case 'county':
+      return sql<SqlBool>`${sql.ref(`${table}.county_id`)} = ${scope.countyId}`;
+    case 'township':
+      return sql<SqlBool>`${sql.ref(`${table}.township_id`)} = ${scope.townshipId}`;
+    case 'grids':
+      return scope.gridIds.length === 0
+        ? sql<SqlBool>`false`
+        : sql<SqlBool>`${sql.ref(`${table}.grid_id`)} = ANY(${sql.val(scope.gridIds)}::uuid[])`;
+  }
+}
+
+/** Places a building manager manages (GIN index on manager_ids). */
+export function managedBy(userId: string, table = 'places'): Expression<SqlBool> {
+  return sql<SqlBool>`${sql.ref(`${table}.manager_ids`)} @> ARRAY[${userId}]::uuid[]`;
+}
+
+/** Escapes LIKE wildcards in a user's search text. */
+export function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

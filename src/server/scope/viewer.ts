@@ -1,0 +1,55 @@
+/**
+ * The caller of an API request and the part of the county they may see (SPEC §2), resolved from
+ * the database on every request — the server keeps no state in memory. SQL filters derive from
+ * `Scope` in `scope/filters.ts`; the rules are those of `src/domain/scopes.ts`.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { User } from '../../domain/entities';
+import type { Database, RegionRow } from '../db/schema';
+
+export type Scope =
+  /** County, township and community/grid roots: every grid under the user's region. */
+  | { kind: 'county'; countyId: string }
+  | { kind: 'township'; townshipId: string }
+  | { kind: 'grids'; gridIds: string[] }
+  /** A building manager: only their own places, and within those only what they may see. */
+  | { kind: 'manager'; userId: string };
+
+export interface Viewer {
+  user: User;
+  deviceId: string;
+  tokenHash: string;
+  region: RegionRow;
+  /** From the county down to `region`. */
+  regionPath: RegionRow[];
+  scope: Scope;
+}
+
+export async function regionPathOf(db: Kysely<Database>, regionId: string): Promise<RegionRow[]> {
+  const { rows } = await sql<RegionRow>`
+    WITH RECURSIVE path AS (
+      SELECT r.*, 0 AS depth FROM regions r WHERE r.id = ${regionId}
+      UNION ALL
+      SELECT p.*, path.depth + 1 FROM regions p JOIN path ON p.id = path.parent_id
+    )
+    SELECT * FROM path ORDER BY depth DESC`.execute(db);
+  return rows.map(({ depth: _d, ...r }: RegionRow & { depth?: number }) => r);
+}
+
+export async function gridIdsUnder(db: Kysely<Database>, regionId: string): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    WITH RECURSIVE sub AS (
+      SELECT id, level FROM regions WHERE id = ${regionId}
+      UNION ALL
+      SELECT r.id, r.level FROM regions r JOIN sub ON r.parent_id = sub.id
+    )
+    SELECT id FROM sub WHERE level = 'grid' ORDER BY id`.execute(db);
+  return rows.map((r) => r.id);
+}
+
+export async function resolveScope(db: Kysely<Database>, user: User, region: RegionRow): Promise<Scope> {
+  if (user.role === 'building_manager') return { kind: 'manager', userId: user.id };
+  if (region.level === 'county') return { kind: 'county', countyId: region.id };
+  if (region.level === 'township') return { kind: 'township', townshipId: region.id };
+  return { kind: 'grids', gridIds: await gridIdsUnder(db, region.id) };
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/server/config';
+
+describe('config', () => {
+  it('has defaults', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(8080);
+    expect(c.host).toBe('0.0.0.0');
+    expect(c.dataDir.endsWith('data')).toBe(true);
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.sessionTtlHours).toBe(720);
+    expect(c.nodeEnv).toBe('development');
+  });
+
+  it('reads and coerces values', () => {
+    const c = loadConfig({ PORT: '9000', DATABASE_URL: 'postgres://u@h/db', SESSION_TTL_HOURS: '12', NODE_ENV: 'production', TILE_URL: 'https://t.example.com/{z}/{x}/{y}.png' });
+    expect(c).toMatchObject({ port: 9000, databaseUrl: 'postgres://u@h/db', sessionTtlHours: 12, nodeEnv: 'production' });
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).port).toBe(8080);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['NODE_ENV', 'staging'],
+    ['SESSION_TTL_HOURS', '0'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['TILE_URL', 'not a url'],
+  ])('rejects bad %s', (variable, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [variable]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as Error).message).toContain(variable);
+  });
+
+  it('never echoes the database URL', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@h/db' })).toThrow(/^(?!.*hunter2)/s);
+  });
+});
