@@ -1,9 +1,10 @@
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import { noRemoteAssets } from './build/no-remote-assets';
 
 export default defineConfig({
   root: '.',
-  plugins: [vue()],
+  plugins: [vue(), noRemoteAssets()],
   build: {
     outDir: 'dist/client',
     emptyOutDir: true,

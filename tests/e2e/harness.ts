@@ -117,6 +117,8 @@ export interface BrowserHandle {
   page: Page;
   /** Console errors and warnings and uncaught page errors seen so far; specs assert it stays empty. */
   problems: string[];
+  /** The problems not matched by one of the expected patterns (e.g. the 401 of a wrong password). */
+  unexpectedProblems: (expected?: RegExp[]) => string[];
   close: () => Promise<void>;
 }
 
@@ -137,7 +139,9 @@ export async function openBrowser(baseURL: string): Promise<BrowserHandle> {
     if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  return { browser, context, page, problems, close: () => browser.close() };
+  const unexpectedProblems = (expected: RegExp[] = []): string[] =>
+    problems.filter((p) => !expected.some((re) => re.test(p)));
+  return { browser, context, page, problems, unexpectedProblems, close: () => browser.close() };
 }
 
 export const SCREENSHOT_DIR = '.e2e-artifacts';
