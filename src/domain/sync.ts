@@ -16,7 +16,14 @@ import {
 } from './entities';
 
 export const clientIdSchema = idSchema;
-export const scopeKeySchema = z.string().regex(/^(grid|place):[0-9a-f-]{36}$/, 'scope key: grid:<id> or place:<id>');
+/**
+ * `grid:<id>` and `place:<id>` buckets (SPEC §8), plus `global` for what every signed-in user needs
+ * whatever their scope (the published checklist templates).
+ */
+export const GLOBAL_SCOPE = 'global';
+export const scopeKeySchema = z
+  .string()
+  .regex(/^((grid|place):[0-9a-f-]{36}|global)$/, 'scope key: grid:<id>, place:<id> or global');
 
 /**
  * A pull cursor: the (xid8, id) of the last row delivered in a scope, as `"<xid>:<id>"`.
@@ -48,6 +55,8 @@ export const MAX_PUSH_BATCH = 1000;
 
 export const pushRequestSchema = z.strictObject({
   clientId: clientIdSchema,
+  /** The device clock when the request was sent; the server records the offset to its own clock. */
+  sentAt: instantSchema.optional(),
   mutations: z.array(mutationSchema).min(1).max(MAX_PUSH_BATCH),
 });
 export type PushRequest = z.infer<typeof pushRequestSchema>;
