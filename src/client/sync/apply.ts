@@ -1,0 +1,105 @@
+/**
+ * Local effects of sync answers, each meant to run INSIDE the caller's Dexie transaction: applying a
+ * server change, holding it back while local work on the row is pending, purging dropped scopes and
+ * forgetting synced data after a server restore.
+ */
+import type { EntityName } from '../../domain/enums';
+import { rowScopes } from '../../domain/scopes';
+import type { Change } from '../../domain/sync';
+import { ENTITY_TABLES, rowKey, type GridPatrolDB } from '../db/database';
+
+/** Every table a pull page may touch, for the page's transaction. */
+export function pullTables(db: GridPatrolDB) {
+  return [
+    ...Object.values(ENTITY_TABLES).map((name) => db.table(name)),
+    db.outbox,
+    db.meta,
+    db.shadows,
+  ];
+}
+
+/** The `entity:id` keys of outbox entries, optionally only those after `afterSeq`. */
+export async function pendingKeys(db: GridPatrolDB, afterSeq = 0): Promise<Set<string>> {
+  const keys = new Set<string>();
+  await db.outbox.where('seq').above(afterSeq).each((e) => {
+    for (const k of e.keys) keys.add(k);
+  });
+  return keys;
+}
+
+export async function applyChange(db: GridPatrolDB, change: Change): Promise<void> {
+  const table = db.entityTable(change.entity);
+  if (change.op === 'del') await table.delete(change.id);
+  else if (change.data) await table.put({ ...change.data, id: change.id } as never);
+}
+
+/**
+ * Applies `change` unless the row has pending local work; then the server's row waits as a shadow,
+ * so a rejected mutation can fall back to it (the pull cursor has already moved past it).
+ */
+export async function applyOrShadow(db: GridPatrolDB, change: Change, pending: ReadonlySet<string>): Promise<boolean> {
+  const key = rowKey(change.entity, change.id);
+  if (pending.has(key)) {
+    await db.shadows.put({ key, change });
+    return false;
+  }
+  await applyChange(db, change);
+  await db.shadows.delete(key);
+  return true;
+}
+
+/** Applies the shadows of rows no outbox entry touches any more. */
+export async function settleShadows(db: GridPatrolDB): Promise<void> {
+  const shadows = await db.shadows.toArray();
+  if (shadows.length === 0) return;
+  const pending = await pendingKeys(db);
+  for (const s of shadows) {
+    if (pending.has(s.key)) continue;
+    await applyChange(db, s.change);
+    await db.shadows.delete(s.key);
+  }
+}
+
+const SCOPED: EntityName[] = ['region', 'place', 'subject', 'ledgerEvent', 'task', 'visit', 'case'];
+
+/**
+ * Deletes rows that belonged to a dropped scope and to no scope still held, except rows with
+ * pending local work. Users and checklist templates belong to no scope and stay.
+ */
+export async function purgeScopes(
+  db: GridPatrolDB,
+  dropped: ReadonlySet<string>,
+  held: ReadonlySet<string>,
+  pending: ReadonlySet<string>,
+): Promise<void> {
+  const places = await db.places.toArray();
+  const subjects = await db.subjects.toArray();
+  const gridOfPlace = new Map(places.map((p) => [p.id, p.gridId]));
+  const gridOfSubject = new Map(subjects.map((s) => [s.id, s.gridId]));
+  const lookup = { gridOfPlace: (id: string) => gridOfPlace.get(id), gridOfSubject: (id: string) => gridOfSubject.get(id) };
+  for (const entity of SCOPED) {
+    const table = db.entityTable(entity);
+    const doomed: string[] = [];
+    await table.each((row) => {
+      const r = row as unknown as Record<string, unknown> & { id: string };
+      if (pending.has(rowKey(entity, r.id))) return;
+      const scopes = rowScopes(entity, r, lookup);
+      if (scopes.some((s) => dropped.has(s)) && !scopes.some((s) => held.has(s))) doomed.push(r.id);
+    });
+    await table.bulkDelete(doomed);
+  }
+}
+
+/** After a server restore: forget every synced row and shadow, keep rows with pending local work. */
+export async function clearSynced(db: GridPatrolDB, pending: ReadonlySet<string>): Promise<void> {
+  for (const entity of Object.keys(ENTITY_TABLES) as EntityName[]) {
+    const table = db.entityTable(entity);
+    const doomed: string[] = [];
+    await table.each((row) => {
+      const id = (row as unknown as { id: string }).id;
+      if (!pending.has(rowKey(entity, id))) doomed.push(id);
+    });
+    await table.bulkDelete(doomed);
+  }
+  await db.shadows.clear();
+}

@@ -1,0 +1,139 @@
+/**
+ * The sync engine's only window on the server. The engine sees this interface; `createHttpTransport`
+ * speaks SPEC §8 over fetch, tests use an in-memory server behind the same interface.
+ *
+ * Failures are typed so the engine can tell what to do: retry later (network, 5xx), re-authenticate
+ * (401), resend from the server's position (409 `mutation_gap`), or give up on the request (other 4xx).
+ */
+import type { PullRequest, PullResponse, PushRequest, PushResponse } from '../../domain/sync';
+
+export interface SyncTransport {
+  push(body: PushRequest): Promise<PushResponse>;
+  pull(body: PullRequest): Promise<PullResponse>;
+  /** Idempotent upload of a blob addressed by its SHA-256. */
+  putBlob(sha256: string, data: Blob, contentType: string): Promise<void>;
+}
+
+export class TransportError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    /** HTTP status; 0 when no response arrived. */
+    readonly status: number,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** No response: offline, DNS, timeout. Retry later. */
+export class NetworkError extends TransportError {
+  override readonly name = 'NetworkError';
+  constructor(message = '网络不可用', code = 'offline') {
+    super(code, message, 0);
+  }
+}
+
+/** 401: the session is gone; re-authenticate, then sync again. */
+export class UnauthorizedError extends TransportError {
+  override readonly name = 'UnauthorizedError';
+}
+
+/** 409 `mutation_gap`: the server expects the mutation with seq `expected` next. */
+export class MutationGapError extends TransportError {
+  override readonly name = 'MutationGapError';
+  constructor(
+    readonly expected: number,
+    message = '同步序号不连续',
+    details?: unknown,
+  ) {
+    super('mutation_gap', message, 409, details);
+  }
+}
+
+/** Any other 4xx: the request itself is refused; repeating it unchanged will not help. */
+export class ClientRequestError extends TransportError {
+  override readonly name = 'ClientRequestError';
+}
+
+/** 5xx: the server failed; retry later. */
+export class ServerError extends TransportError {
+  override readonly name = 'ServerError';
+}
+
+export const SYNC_URLS = {
+  push: '/api/sync/push',
+  pull: '/api/sync/pull',
+  blob: (sha256: string) => `/api/blobs/${sha256}`,
+} as const;
+
+export interface TransportAuth {
+  token: string | null;
+  deviceId: string;
+}
+
+const TIMEOUT_MS = 30_000;
+
+function errorBody(value: unknown): { code: string; message: string; details?: unknown } | null {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return null;
+  const e = value.error;
+  if (typeof e !== 'object' || e === null) return null;
+  const { code, message, details } = e as { code?: unknown; message?: unknown; details?: unknown };
+  return typeof code === 'string' ? { code, message: typeof message === 'string' ? message : code, details } : null;
+}
+
+/** Maps an HTTP error response to the typed error. */
+export function errorFromResponse(status: number, body: unknown): TransportError {
+  const e = errorBody(body);
+  const code = e?.code ?? `http_${status}`;
+  const message = e?.message ?? `服务器异常（${status}）`;
+  if (status === 401) return new UnauthorizedError(code, message, status, e?.details);
+  if (status === 409 && code === 'mutation_gap') {
+    const expected = (e?.details as { expected?: unknown } | undefined)?.expected;
+    if (typeof expected === 'number' && Number.isInteger(expected)) return new MutationGapError(expected, message, e?.details);
+  }
+  if (status >= 500) return new ServerError(code, message, status, e?.details);
+  return new ClientRequestError(code, message, status, e?.details);
+}
+
+export function createHttpTransport(
+  baseUrl: string,
+  getAuth: () => TransportAuth | Promise<TransportAuth>,
+  fetchImpl: typeof fetch = (...args) => globalThis.fetch(...args),
+): SyncTransport {
+  const base = baseUrl.replace(/\/$/, '');
+
+  async function send(method: 'POST' | 'PUT', path: string, body: BodyInit, contentType: string): Promise<unknown> {
+    const auth = await getAuth();
+    const headers: Record<string, string> = { accept: 'application/json', 'content-type': contentType, 'x-device-id': auth.deviceId };
+    if (auth.token) headers.authorization = `Bearer ${auth.token}`;
+    let response: Response;
+    try {
+      response = await fetchImpl(base + path, { method, headers, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    } catch (error) {
+      const timeout = error instanceof DOMException && error.name === 'TimeoutError';
+      throw timeout ? new NetworkError('网络超时', 'timeout') : new NetworkError();
+    }
+    let parsed: unknown;
+    try {
+      const text = await response.text();
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (!response.ok) throw errorFromResponse(response.status, parsed);
+    return parsed;
+  }
+
+  return {
+    async push(body) {
+      return (await send('POST', SYNC_URLS.push, JSON.stringify(body), 'application/json')) as PushResponse;
+    },
+    async pull(body) {
+      return (await send('POST', SYNC_URLS.pull, JSON.stringify(body), 'application/json')) as PullResponse;
+    },
+    async putBlob(sha256, data, contentType) {
+      await send('PUT', SYNC_URLS.blob(sha256), data, contentType);
+    },
+  };
+}
