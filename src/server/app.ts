@@ -17,8 +17,10 @@ import { caseRoutes } from './cases/routes';
 import { healthRoutes } from './health/routes';
 import { placeRoutes } from './places/routes';
 import { regionRoutes } from './regions/routes';
+import { settingsRoutes } from './settings/routes';
 import { subjectRoutes } from './subjects/routes';
 import { taskRoutes } from './tasks/routes';
+import { tilesRoutes } from './tiles/routes';
 import { userRoutes } from './users/routes';
 import { visitRoutes } from './visits/routes';
 
@@ -37,7 +39,7 @@ export interface BuildOptions {
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDirFor(config.dataDir) }));
   const app = Fastify({
-    logger: (opts.logger ?? config.nodeEnv !== 'test') ? { level: config.nodeEnv === 'production' ? 'info' : 'debug' } : false,
+    logger: (opts.logger ?? config.nodeEnv !== 'test') ? { level: config.logLevel ?? (config.nodeEnv === 'production' ? 'info' : 'debug') } : false,
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: config.nodeEnv === 'production' ? 'loopback' : false,
     routerOptions: { ignoreTrailingSlash: true },
@@ -49,6 +51,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   registerSecurityHeaders(app, config.tileUrl);
 
   healthRoutes(app, deps);
+  settingsRoutes(app, deps);
+  tilesRoutes(app, deps);
   authRoutes(app, deps);
   regionRoutes(app, deps);
   userRoutes(app, deps);

@@ -4,8 +4,13 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_SHIFT_HOURS, type ShiftHours } from '../domain/calendar';
+import { TILE_CRS, type TileCrs } from '../domain/config';
+import { DEFAULT_MAX_VISIT_DISTANCE_M } from '../domain/geo';
 
 const portSchema = z.coerce.number().int().min(1).max(65535);
+const zoomSchema = z.coerce.number().int().min(0).max(22);
+const hhmmSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
 
 const envSchema = z.object({
   PORT: portSchema.default(8080),
@@ -17,7 +22,18 @@ const envSchema = z.object({
     .optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(720),
-  TILE_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** `builtin`: the server's own generated tiles; a URL template; unset: no base map. */
+  TILE_URL: z
+    .union([z.literal('builtin'), z.url({ message: 'must be builtin or a URL template' })])
+    .optional(),
+  TILE_CRS: z.enum(TILE_CRS).default('wgs84'),
+  TILE_ATTRIBUTION: z.string().max(300).default(''),
+  TILE_MIN_ZOOM: zoomSchema.default(3),
+  TILE_MAX_ZOOM: zoomSchema.default(19),
+  VISIT_MAX_DISTANCE_M: z.coerce.number().int().min(10).max(10_000).default(DEFAULT_MAX_VISIT_DISTANCE_M),
+  NIGHT_START: hhmmSchema.default(DEFAULT_SHIFT_HOURS.nightStart),
+  NIGHT_END: hhmmSchema.default(DEFAULT_SHIFT_HOURS.nightEnd),
 });
 
 export interface Config {
@@ -28,7 +44,14 @@ export interface Config {
   databaseUrl: string | undefined;
   nodeEnv: 'development' | 'production' | 'test';
   sessionTtlHours: number;
+  logLevel: string | undefined;
   tileUrl: string | undefined;
+  tileCrs: TileCrs;
+  tileAttribution: string;
+  tileMinZoom: number;
+  tileMaxZoom: number;
+  visitMaxDistanceM: number;
+  shiftHours: ShiftHours;
 }
 
 export class ConfigError extends Error {
@@ -56,6 +79,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const e = parsed.data;
+  if (e.TILE_MIN_ZOOM > e.TILE_MAX_ZOOM) throw new ConfigError('TILE_MIN_ZOOM', 'must not exceed TILE_MAX_ZOOM');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -63,6 +87,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     nodeEnv: e.NODE_ENV,
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    logLevel: e.LOG_LEVEL,
     tileUrl: e.TILE_URL,
+    tileCrs: e.TILE_CRS,
+    tileAttribution: e.TILE_ATTRIBUTION,
+    tileMinZoom: e.TILE_MIN_ZOOM,
+    tileMaxZoom: e.TILE_MAX_ZOOM,
+    visitMaxDistanceM: e.VISIT_MAX_DISTANCE_M,
+    shiftHours: { nightStart: e.NIGHT_START, nightEnd: e.NIGHT_END },
   };
 }

@@ -28,6 +28,10 @@ describe('config', () => {
     ['SESSION_TTL_HOURS', '0'],
     ['DATABASE_URL', 'mysql://x'],
     ['TILE_URL', 'not a url'],
+    ['TILE_CRS', 'bd09'],
+    ['TILE_MAX_ZOOM', '30'],
+    ['NIGHT_START', '25:00'],
+    ['VISIT_MAX_DISTANCE_M', '-5'],
   ])('rejects bad %s', (variable, value) => {
     let error: unknown;
     try {
@@ -38,6 +42,16 @@ describe('config', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(variable);
     expect((error as Error).message).toContain(variable);
+  });
+
+  it('accepts the built-in tiles and the field-rule tunables', () => {
+    const c = loadConfig({ TILE_URL: 'builtin', TILE_CRS: 'gcj02', NIGHT_START: '19:30', VISIT_MAX_DISTANCE_M: '300' });
+    expect(c).toMatchObject({ tileUrl: 'builtin', tileCrs: 'gcj02', visitMaxDistanceM: 300 });
+    expect(c.shiftHours).toEqual({ nightStart: '19:30', nightEnd: '06:00' });
+  });
+
+  it('rejects a minimum zoom above the maximum', () => {
+    expect(() => loadConfig({ TILE_MIN_ZOOM: '15', TILE_MAX_ZOOM: '14' })).toThrow(ConfigError);
   });
 
   it('never echoes the database URL', () => {

@@ -6,24 +6,31 @@
  */
 import type { FastifyInstance } from 'fastify';
 
+/**
+ * The CSP source of a tile URL template: `https://t{s}.example.com/{z}/{x}/{y}.png` →
+ * `https://*.example.com` (a placeholder may only stand in the leftmost label, as CSP wildcards do).
+ */
+export function tileSource(tileUrl: string | undefined): string | null {
+  if (!tileUrl || tileUrl === 'builtin') return null;
+  const m = /^(https?):\/\/([^/:]+)(:\d+)?\//.exec(tileUrl);
+  if (!m) return null;
+  const labels = m[2]!.split('.');
+  if (labels.slice(1).some((l) => l.includes('{'))) return null;
+  if (labels[0]!.includes('{')) labels[0] = '*';
+  return `${m[1]}://${labels.join('.')}${m[3] ?? ''}`;
+}
+
 export function buildCsp(tileUrl?: string): string {
-  let tileOrigin = '';
-  if (tileUrl) {
-    try {
-      // `{s}`-style placeholders are not valid in a host; keep only a literal origin.
-      const u = new URL(tileUrl.replace(/\{[a-z]\}/g, 'a'));
-      tileOrigin = ` ${u.protocol}//${u.host.replace(/^a\./, '*.')}`;
-    } catch {
-      tileOrigin = '';
-    }
-  }
+  const source = tileSource(tileUrl);
+  const tileOrigin = source ? ` ${source}` : '';
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     `img-src 'self' blob: data:${tileOrigin}`,
     "font-src 'self' data:",
-    "connect-src 'self'",
+    // The area download and the service worker fetch tiles: connect-src, not only img-src.
+    `connect-src 'self'${tileOrigin}`,
     "worker-src 'self'",
     "manifest-src 'self'",
     "object-src 'none'",

@@ -1,0 +1,26 @@
+/** UI text of the map and the offline map download. */
+export const MAP_TEXT = {
+  loading: '正在加载地图…',
+  noBaseMap: '未配置底图：只显示网格边界和场所位置',
+  mapLabel: '网格地图',
+  myPosition: '我的位置',
+  accuracy: (m: number) => `定位精度约 ${Math.round(m)} 米`,
+  locateFailed: '无法获取当前位置',
+  risk: { high: '高风险', medium: '中风险', low: '低风险' },
+  download: {
+    title: '下载我的区域地图',
+    noTiles: '未配置底图，无需下载',
+    noArea: '没有网格边界，无法确定下载范围',
+    count: (n: number, zMin: number, zMax: number) => `共 ${n} 张地图切片（缩放级别 ${zMin}–${zMax}）`,
+    size: (mb: number) => `约 ${mb < 1 ? '不到 1' : Math.round(mb)} MB，建议在 Wi-Fi 下载`,
+    tooLarge: (max: number) => `区域过大（超过 ${max} 张），请联系管理员`,
+    start: '开始下载',
+    cancel: '取消',
+    progress: (done: number, total: number) => `已完成 ${done} / ${total}`,
+    finished: (fetched: number, skipped: number) => `下载完成：新下载 ${fetched} 张，已有 ${skipped} 张`,
+    failed: (n: number) => `${n} 张下载失败，可稍后重试`,
+    cancelled: '已取消下载，已下载的切片会保留',
+    offline: '网络不可用，请联网后再下载',
+    unsupported: '此浏览器不支持离线地图',
+  },
+} as const;

@@ -1,0 +1,81 @@
+/**
+ * `GET /api/config`: what the client needs to know about the deployment — the map's tile source and
+ * the field rules' tunables. The server builds it from its config; the client keeps the last answer
+ * for offline use.
+ *
+ * Deliberately zod-free: the client reads this module by value (defaults, the guard) from the map
+ * chunk, and a zod schema here would pull zod into that chunk for one small object.
+ */
+import { DEFAULT_SHIFT_HOURS, type ShiftHours } from './calendar';
+import { DEFAULT_MAX_VISIT_DISTANCE_M } from './geo';
+
+export type { ShiftHours };
+
+/** Coordinate systems of tile sources: 天地图 and OSM are WGS-84; AMap and Tencent are GCJ-02. */
+export const TILE_CRS = ['wgs84', 'gcj02'] as const;
+export type TileCrs = (typeof TILE_CRS)[number];
+
+export interface TileConfig {
+  /**
+   * A Leaflet URL template (`https://t{s}.example.com/{z}/{x}/{y}.png`), the server's built-in
+   * tiles (`/tiles/{z}/{x}/{y}.png`; `builtin` is accepted as a synonym), or null: no base map,
+   * boundaries and markers on a plain background.
+   */
+  url: string | null;
+  attribution: string;
+  crs: TileCrs;
+  minZoom: number;
+  maxZoom: number;
+}
+
+export interface AppConfig {
+  tiles: TileConfig;
+  /** Beyond this distance from the place a visit's position is flagged (SPEC §4.4). */
+  visitMaxDistanceM: number;
+  shiftHours: ShiftHours;
+}
+export type AppConfigResponse = AppConfig;
+
+/** The URL template of the server's built-in tiles (TILE_URL=builtin). */
+export const BUILTIN_TILE_TEMPLATE = '/tiles/{z}/{x}/{y}.png';
+
+/** What a device assumes before it has ever reached `/api/config`. */
+export const DEFAULT_APP_CONFIG: AppConfig = {
+  tiles: { url: null, attribution: '', crs: 'wgs84', minZoom: 3, maxZoom: 19 },
+  visitMaxDistanceM: DEFAULT_MAX_VISIT_DISTANCE_M,
+  shiftHours: DEFAULT_SHIFT_HOURS,
+};
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+function isZoom(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 22;
+}
+
+/** The config if `value` has the contract's shape, else null. */
+export function parseAppConfig(value: unknown): AppConfig | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { tiles, visitMaxDistanceM, shiftHours } = value as Partial<Record<keyof AppConfig, unknown>>;
+  if (typeof tiles !== 'object' || tiles === null || typeof shiftHours !== 'object' || shiftHours === null) return null;
+  const t = tiles as Partial<Record<keyof TileConfig, unknown>>;
+  const s = shiftHours as Partial<Record<keyof ShiftHours, unknown>>;
+  const valid =
+    (t.url === null || (typeof t.url === 'string' && t.url.length > 0)) &&
+    typeof t.attribution === 'string' &&
+    TILE_CRS.includes(t.crs as TileCrs) &&
+    isZoom(t.minZoom) &&
+    isZoom(t.maxZoom) &&
+    t.minZoom <= t.maxZoom &&
+    typeof visitMaxDistanceM === 'number' &&
+    visitMaxDistanceM > 0 &&
+    typeof s.nightStart === 'string' &&
+    HHMM.test(s.nightStart) &&
+    typeof s.nightEnd === 'string' &&
+    HHMM.test(s.nightEnd);
+  if (!valid) return null;
+  return {
+    tiles: { url: t.url as string | null, attribution: t.attribution as string, crs: t.crs as TileCrs, minZoom: t.minZoom as number, maxZoom: t.maxZoom as number },
+    visitMaxDistanceM,
+    shiftHours: { nightStart: s.nightStart as string, nightEnd: s.nightEnd as string },
+  };
+}
