@@ -1,0 +1,49 @@
+import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
+import { afterEach, describe, expect, it } from 'vitest';
+import { effectScope, nextTick, ref } from 'vue';
+import { useLiveQuery } from '../../src/client/composables/useLiveQuery';
+
+class Notes extends Dexie {
+  notes!: Dexie.Table<{ id: string; grid: string }, string>;
+  constructor() {
+    super(`live-query-test-${Math.random()}`);
+    this.version(1).stores({ notes: 'id, grid' });
+  }
+}
+
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  await nextTick();
+}
+
+describe('useLiveQuery', () => {
+  const dbs: Notes[] = [];
+  afterEach(async () => {
+    for (const db of dbs.splice(0)) await db.delete();
+  });
+
+  it('follows writes and re-queries when a source changes; stops with its scope', async () => {
+    const db = new Notes();
+    dbs.push(db);
+    await db.notes.bulkPut([{ id: '1', grid: 'a' }, { id: '2', grid: 'b' }]);
+    const grid = ref('a');
+    const scope = effectScope();
+    const q = scope.run(() => useLiveQuery(() => db.notes.where('grid').equals(grid.value).count(), -1, [grid]))!;
+    await until(() => q.value.value === 1);
+    expect(q.ready.value).toBe(true);
+
+    await db.notes.put({ id: '3', grid: 'a' });
+    await until(() => q.value.value === 2);
+    expect(q.value.value).toBe(2);
+
+    grid.value = 'b';
+    await until(() => q.value.value === 1);
+    expect(q.value.value).toBe(1);
+
+    scope.stop();
+    await db.notes.put({ id: '4', grid: 'b' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(q.value.value).toBe(1);
+  });
+});
