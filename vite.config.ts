@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { VitePWA } from 'vite-plugin-pwa';
+import { noRemoteAssets } from './build/no-remote-assets.ts';
 
 const THEME_COLOR = '#1d6fe0';
 
@@ -8,6 +9,8 @@ export default defineConfig({
   root: '.',
   plugins: [
     vue(),
+    // Nothing may be fetched from outside our origin: no CDN is reachable in the field.
+    noRemoteAssets(),
     VitePWA({
       // Our own service worker (src/client/sw.ts) with its caching stated per kind of request.
       strategies: 'injectManifest',
