@@ -14,6 +14,10 @@ export const URLS = {
   login: '/api/auth/login',
   logout: '/api/auth/logout',
   me: '/api/me',
+  config: '/api/config',
+  syncPush: '/api/sync/push',
+  syncPull: '/api/sync/pull',
+  blob: (sha256: string) => `/api/blobs/${sha256}`,
 } as const;
 
 const TIMEOUT_MS = 20_000;

@@ -1,5 +1,5 @@
 import { flushPromises } from '@vue/test-utils';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { URLS } from '../../src/client/api';
 import { getDeviceId } from '../../src/client/device';
 import { jsonResponse, loginOf, meOf, stubFetch } from './fixtures';
@@ -27,6 +27,9 @@ describe('LoginView', () => {
     );
     const { wrapper, router } = await mountApp('/login');
     await fillAndSubmit(wrapper, ' grid01 ', 'pass-1234');
+    // A field user's login also derives the offline verifier (PBKDF2) before leaving the page.
+    await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/field'), { timeout: 5000 });
+    await flushPromises();
 
     const [url, init] = fetchMock.mock.calls[0]!;
     expect(url).toBe(URLS.login);
@@ -64,11 +67,11 @@ describe('LoginView', () => {
     expect(text).toContain('请 5 分钟后再试');
   });
 
-  it('says the network is unavailable when fetch fails', async () => {
+  it('says a first login on this device needs the network when fetch fails', async () => {
     stubFetch(() => Promise.reject(new TypeError('Failed to fetch')));
     const { wrapper } = await mountApp('/login');
     await fillAndSubmit(wrapper, 'grid01', 'pass');
-    expect(wrapper.find('[data-test="login-error"]').text()).toContain('网络不可用');
+    expect(wrapper.find('[data-test="login-error"]').text()).toContain('首次在本设备登录需要联网');
   });
 
   it('shows a loading button while the request runs and does not submit twice', async () => {

@@ -1,5 +1,5 @@
 import { flushPromises } from '@vue/test-utils';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { URLS } from '../../src/client/api';
 import type { Role } from '../../src/domain/enums';
 import { jsonResponse, meOf, storeSession, stubFetch } from './fixtures';
@@ -58,15 +58,13 @@ describe('role homes', () => {
     expect(router.currentRoute.value.path).toBe('/login');
   });
 
-  it('open an honest placeholder for features not built yet', async () => {
+  it('open the task list from the tasks tile', async () => {
     storeSession('grid_worker');
     stubFetch(() => jsonResponse(200, meOf('grid_worker')));
     const { wrapper, router } = await mountApp('/field');
     await wrapper.find('[data-test="tile-tasks"]').trigger('click');
-    await flushPromises();
+    await vi.waitFor(() => expect(wrapper.find('h1').text()).toBe('今日任务'));
     expect(router.currentRoute.value.path).toBe('/field/tasks');
-    expect(wrapper.find('h1').text()).toBe('今日任务');
-    expect(wrapper.find('[data-test="feature-pending"]').text()).toContain('将随外勤应用版本上线');
   });
 
   it('sign out and return to the login screen', async () => {

@@ -49,13 +49,23 @@ describe('session store', () => {
     expect(reload().me?.regionPath.map((r) => r.name)).toEqual(['示范县', '城关镇']);
   });
 
-  it('clears the session when /api/me answers 401', async () => {
-    storeSession('grid_worker');
+  it('clears the session of an online-only role when /api/me answers 401', async () => {
+    storeSession('township_coordinator');
     stubFetch(() => jsonResponse(401, { error: { code: 'unauthenticated', message: '登录已过期，请重新登录' } }));
     const session = reload();
     await expect(session.loadMe()).rejects.toMatchObject({ status: 401 });
     expect(session.isAuthenticated).toBe(false);
     expect(reload().isAuthenticated).toBe(false);
+  });
+
+  it('keeps a field session on 401 and marks that a re-login is needed', async () => {
+    storeSession('grid_worker', true);
+    stubFetch(() => jsonResponse(401, { error: { code: 'unauthenticated', message: '登录已过期，请重新登录' } }));
+    const session = reload();
+    await expect(session.loadMe()).rejects.toMatchObject({ status: 401 });
+    expect(session.isAuthenticated).toBe(true);
+    expect(session.needsReauth).toBe(true);
+    expect(reload().needsReauth).toBe(true);
   });
 
   it('stays signed in when /api/me is unreachable', async () => {

@@ -5,11 +5,10 @@
  */
 import { onMounted, shallowRef, type ShallowRef } from 'vue';
 import { DEFAULT_APP_CONFIG, parseAppConfig, type AppConfig } from '../../domain/config';
-import { request } from '../api';
+import { request, URLS } from '../api';
 import { useSessionStore } from '../stores/session';
 
-// Belongs in api.ts's URLS with the other server URLs; kept here until that file gains it.
-export const CONFIG_URL = '/api/config';
+export const CONFIG_URL = URLS.config;
 const STORAGE_KEY = 'grid-patrol.config';
 
 export function readStoredAppConfig(): AppConfig {

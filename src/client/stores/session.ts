@@ -1,31 +1,62 @@
 /**
  * The signed-in session: token, user and their scope (`/api/me`). Persisted in localStorage so a
- * reload — also offline — stays signed in until the token expires or the server answers 401.
+ * reload — also offline — stays signed in until the local session expires.
+ *
+ * Field roles are local-first (SPEC §4.2): an online login leaves a password verifier on the device
+ * (auth/verifier.ts), so the same user can unlock later with no network. An unlocked session may
+ * have no valid token; it works on local data and marks `needsReauth` until an online login, as
+ * does a 401 from the server — the outbox and local data stay untouched either way.
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { LoginResponse, MeResponse, PublicUser } from '../../domain/api';
 import type { Role } from '../../domain/enums';
 import { ApiError, fetchMe, login as apiLogin, logout as apiLogout } from '../api';
+import { hasIndexedDb, isLocalFirstRole, unsentSummary, type UnsentSummary } from '../auth/localData';
+import { checkVerifier, saveVerifier, updateVerifier } from '../auth/verifier';
+import { closeUserDb, openUserDb } from '../db/database';
 import { getDeviceId } from '../device';
+import { useSyncStore } from './sync';
 
 const STORAGE_KEY = 'grid-patrol.session';
+/** How long an offline unlock without a valid token lasts: a long shift. */
+export const OFFLINE_UNLOCK_MS = 12 * 60 * 60 * 1000;
 
 interface StoredSession {
-  token: string;
+  /** Null after an offline unlock whose token had expired or was ended. */
+  token: string | null;
+  /** When this local session ends (the token's expiry, or the offline unlock's). */
   expiresAt: string;
   user: PublicUser;
   me: MeResponse | null;
+  needsReauth: boolean;
 }
+
+/** Why an offline unlock failed; the login view words it. */
+export class UnlockError extends Error {
+  override readonly name = 'UnlockError';
+  constructor(readonly code: 'unknown_user' | 'wrong_password') {
+    super(code);
+  }
+}
+
+export type SignOutResult = { ok: true } | ({ ok: false } & UnsentSummary);
 
 function readStored(): StoredSession | null {
   const raw = localStorage.getItem(STORAGE_KEY);
   if (raw === null) return null;
   try {
     const parsed = JSON.parse(raw) as Partial<StoredSession>;
-    if (typeof parsed.token !== 'string' || typeof parsed.expiresAt !== 'string' || !parsed.user) return null;
+    if (typeof parsed.expiresAt !== 'string' || !parsed.user) return null;
+    if (parsed.token !== null && typeof parsed.token !== 'string') return null;
     if (Date.parse(parsed.expiresAt) <= Date.now()) return null;
-    return { token: parsed.token, expiresAt: parsed.expiresAt, user: parsed.user, me: parsed.me ?? null };
+    return {
+      token: parsed.token,
+      expiresAt: parsed.expiresAt,
+      user: parsed.user,
+      me: parsed.me ?? null,
+      needsReauth: parsed.needsReauth === true,
+    };
   } catch {
     return null;
   }
@@ -39,16 +70,24 @@ export const useSessionStore = defineStore('session', () => {
   const expiresAt = ref<string | null>(stored?.expiresAt ?? null);
   const user = ref<PublicUser | null>(stored?.user ?? null);
   const me = ref<MeResponse | null>(stored?.me ?? null);
+  /** The server no longer accepts this device's token: sync waits for an online login. */
+  const needsReauth = ref(stored?.needsReauth ?? false);
 
-  const isAuthenticated = computed(() => token.value !== null && user.value !== null);
+  const isAuthenticated = computed(() => user.value !== null && expiresAt.value !== null);
   const role = computed<Role | null>(() => me.value?.role ?? user.value?.role ?? null);
 
   function persist(): void {
-    if (token.value === null || expiresAt.value === null || user.value === null) {
+    if (expiresAt.value === null || user.value === null) {
       localStorage.removeItem(STORAGE_KEY);
       return;
     }
-    const session: StoredSession = { token: token.value, expiresAt: expiresAt.value, user: user.value, me: me.value };
+    const session: StoredSession = {
+      token: token.value,
+      expiresAt: expiresAt.value,
+      user: user.value,
+      me: me.value,
+      needsReauth: needsReauth.value,
+    };
     localStorage.setItem(STORAGE_KEY, JSON.stringify(session));
   }
 
@@ -57,37 +96,21 @@ export const useSessionStore = defineStore('session', () => {
     expiresAt.value = null;
     user.value = null;
     me.value = null;
+    needsReauth.value = false;
     persist();
   }
 
   function start(response: LoginResponse): void {
+    const sameUser = user.value?.id === response.user.id;
     token.value = response.token;
     expiresAt.value = response.expiresAt;
     user.value = response.user;
-    me.value = null;
+    if (!sameUser) me.value = null;
+    needsReauth.value = false;
     persist();
   }
 
-  /** Throws `ApiError` (wrong password, rate limited, offline) and leaves the store signed out. */
-  async function login(username: string, password: string): Promise<void> {
-    const response = await apiLogin({ username, password, deviceId: getDeviceId() });
-    start(response);
-  }
-
-  /** Ends the session on the server when reachable; the local session ends either way. */
-  async function logout(): Promise<void> {
-    const current = token.value;
-    clear();
-    if (current === null) return;
-    try {
-      await apiLogout(current);
-    } catch (error) {
-      // Offline or already expired: the server session expires by itself.
-      if (!(error instanceof ApiError)) throw error;
-    }
-  }
-
-  /** Refreshes user and scope. A 401 means the session is gone: sign out locally, then rethrow. */
+  /** Refreshes user and scope. A 401 on a local-first device marks re-login; elsewhere it signs out. */
   async function loadMe(): Promise<MeResponse> {
     const current = token.value;
     if (current === null) throw new ApiError('unauthenticated', '请先登录', 401);
@@ -97,12 +120,90 @@ export const useSessionStore = defineStore('session', () => {
       me.value = response;
       user.value = response.user;
       persist();
+      updateVerifier(response.user.id, { user: response.user, me: response });
       return response;
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401 && token.value === current) clear();
+      if (error instanceof ApiError && error.status === 401 && token.value === current) {
+        if (isLocalFirstRole(role.value)) markUnauthorized();
+        else clear();
+      }
       throw error;
     }
   }
 
-  return { token, expiresAt, user, me, isAuthenticated, role, login, logout, loadMe };
+  async function unlockOffline(username: string, password: string): Promise<void> {
+    const result = await checkVerifier(username, password);
+    if (!result.ok) throw new UnlockError(result.reason);
+    const v = result.verifier;
+    const now = Date.now();
+    const tokenValid = v.token !== null && v.expiresAt !== null && Date.parse(v.expiresAt) > now;
+    token.value = tokenValid ? v.token : null;
+    expiresAt.value = tokenValid ? v.expiresAt : new Date(now + OFFLINE_UNLOCK_MS).toISOString();
+    user.value = v.user;
+    me.value = v.me;
+    needsReauth.value = !tokenValid;
+    persist();
+  }
+
+  /**
+   * Online login; when the server cannot be reached, the device's verifier unlocks a field user who
+   * has logged in here before. Throws `ApiError` (wrong password, rate limited) or `UnlockError`.
+   */
+  async function login(username: string, password: string): Promise<'online' | 'offline'> {
+    let response: LoginResponse;
+    try {
+      response = await apiLogin({ username, password, deviceId: getDeviceId() });
+    } catch (error) {
+      if (error instanceof ApiError && error.isNetwork) {
+        await unlockOffline(username, password);
+        return 'offline';
+      }
+      throw error;
+    }
+    start(response);
+    if (isLocalFirstRole(response.user.role)) {
+      try {
+        await loadMe();
+      } catch {
+        // The scope arrives later (home page, next login); the verifier is what must not wait.
+      }
+      await saveVerifier(username, password, { user: user.value ?? response.user, me: me.value, token: response.token, expiresAt: response.expiresAt });
+    }
+    return 'online';
+  }
+
+  /** The server answered 401 to sync or /api/me: keep working locally, ask for an online login. */
+  function markUnauthorized(): void {
+    if (user.value === null || needsReauth.value) return;
+    needsReauth.value = true;
+    persist();
+  }
+
+  /**
+   * Signs out — unless work on this device has not reached the server: then nothing changes and the
+   * result says how much and since when. The local database and the verifier stay for a later unlock.
+   */
+  async function logout(): Promise<SignOutResult> {
+    const signedIn = user.value;
+    if (signedIn && isLocalFirstRole(signedIn.role) && hasIndexedDb()) {
+      const unsent = await unsentSummary(openUserDb(signedIn.id));
+      if (unsent.pending > 0) return { ok: false, ...unsent };
+      useSyncStore().disconnect();
+      closeUserDb(signedIn.id);
+    }
+    const current = token.value;
+    clear();
+    if (current === null) return { ok: true };
+    try {
+      await apiLogout(current);
+      // The server ended this token: an offline unlock later must not present it.
+      if (signedIn) updateVerifier(signedIn.id, { token: null, expiresAt: null });
+    } catch (error) {
+      // Offline or already expired: the server session expires by itself.
+      if (!(error instanceof ApiError)) throw error;
+    }
+    return { ok: true };
+  }
+
+  return { token, expiresAt, user, me, needsReauth, isAuthenticated, role, login, logout, loadMe, markUnauthorized };
 });

@@ -6,6 +6,7 @@
  * (401), resend from the server's position (409 `mutation_gap`), or give up on the request (other 4xx).
  */
 import type { PullRequest, PullResponse, PushRequest, PushResponse } from '../../domain/sync';
+import { URLS } from '../api';
 
 export interface SyncTransport {
   push(body: PushRequest): Promise<PushResponse>;
@@ -61,10 +62,11 @@ export class ServerError extends TransportError {
   override readonly name = 'ServerError';
 }
 
+/** The sync endpoints, from the one list of server URLs in api.ts. */
 export const SYNC_URLS = {
-  push: '/api/sync/push',
-  pull: '/api/sync/pull',
-  blob: (sha256: string) => `/api/blobs/${sha256}`,
+  push: URLS.syncPush,
+  pull: URLS.syncPull,
+  blob: URLS.blob,
 } as const;
 
 export interface TransportAuth {

@@ -16,4 +16,14 @@ export const AUTH_TEXT = {
   rateLimitedTitle: '尝试次数过多',
   failedTitle: '登录失败',
   unexpected: '登录时出现意外错误，请重试',
+  offlineUnknownUserTitle: '无法离线登录',
+  offlineUnknownUser: '首次在本设备登录需要联网。请连接网络后再登录，之后即可离线使用。',
+  offlineWrongPasswordTitle: '密码错误',
+  offlineWrongPassword: '网络不可用，已用本机保存的凭据离线验证：密码不正确。请重新输入（密码以上次联网登录时为准）。',
+  reauthTitle: '重新登录以继续同步',
+  reauthHint: (name: string) => `登录已失效，未同步的更改仍保存在本机。请输入 ${name} 的密码重新登录，登录后自动继续同步。`,
+  reauthSubmit: '重新登录',
+  reauthOffline: '网络不可用，请联网后再重新登录',
+  reauthDone: '已重新登录，正在同步',
+
 } as const;

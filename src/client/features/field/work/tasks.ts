@@ -1,0 +1,159 @@
+/**
+ * "My work" read from the local database: the signed-in worker's open tasks that are due today or
+ * overdue (business dates in Asia/Shanghai), with their route progress. Written for SPEC §12's
+ * 50 ms budget on a device with 5,000 places and 20,000 visits: tasks through the `assigneeIds`
+ * index, visits through the `taskId` index in one query for all cards — never a scan per card.
+ */
+import { localDateTime } from '../../../../domain/calendar';
+import type { Place, Region, Subject, Task, Visit } from '../../../../domain/entities';
+import type { GridPatrolDB } from '../../../db/database';
+
+export const TASK_FILTERS = ['today', 'overdue', 'night', 'unannounced'] as const;
+export type TaskFilter = (typeof TASK_FILTERS)[number];
+
+const OPEN_STATUSES = new Set<Task['status']>(['assigned', 'in_progress']);
+
+export interface TaskTiming {
+  /** `dueAt` falls on today's business date. */
+  dueToday: boolean;
+  /** `dueAt` has passed and the task is not done. */
+  overdue: boolean;
+}
+
+export function taskTiming(task: Pick<Task, 'dueAt' | 'status'>, now: Date): TaskTiming {
+  const due = Date.parse(task.dueAt);
+  return {
+    dueToday: localDateTime(due).date === localDateTime(now).date,
+    overdue: OPEN_STATUSES.has(task.status) && due < now.getTime(),
+  };
+}
+
+export function isOpen(task: Pick<Task, 'status'>): boolean {
+  return OPEN_STATUSES.has(task.status);
+}
+
+export interface TaskCardData {
+  task: Task;
+  timing: TaskTiming;
+  /** Route places with a visit of this task on this device. */
+  visited: number;
+  total: number;
+}
+
+/** Whether a card passes every selected filter (no filter: every card). */
+export function matchesFilters(card: Pick<TaskCardData, 'task' | 'timing'>, filters: ReadonlySet<TaskFilter>): boolean {
+  for (const f of filters) {
+    if (f === 'today' && !card.timing.dueToday) return false;
+    if (f === 'overdue' && !card.timing.overdue) return false;
+    if (f === 'night' && card.task.shift !== 'night') return false;
+    if (f === 'unannounced' && !card.task.unannounced) return false;
+  }
+  return true;
+}
+
+/** Place ids of `taskId` that have a visit of that task, from visits read by the taskId index. */
+export function visitedPlacesByTask(visits: readonly Pick<Visit, 'taskId' | 'placeId'>[]): Map<string, Set<string>> {
+  const byTask = new Map<string, Set<string>>();
+  for (const v of visits) {
+    if (!v.taskId) continue;
+    let set = byTask.get(v.taskId);
+    if (!set) byTask.set(v.taskId, (set = new Set()));
+    set.add(v.placeId);
+  }
+  return byTask;
+}
+
+/** The worker's open tasks due today or overdue: overdue first, then by due time. */
+export async function loadMyTasks(db: GridPatrolDB, userId: string, now: Date): Promise<TaskCardData[]> {
+  const today = localDateTime(now).date;
+  const tasks = (await db.tasks.where('assigneeIds').equals(userId).toArray()).filter(
+    (t) => isOpen(t) && localDateTime(t.dueAt).date <= today,
+  );
+  if (tasks.length === 0) return [];
+  const visits = await db.visits.where('taskId').anyOf(tasks.map((t) => t.id)).toArray();
+  const visited = visitedPlacesByTask(visits);
+  return tasks
+    .map((task) => {
+      const done = visited.get(task.id);
+      const route = new Set(task.placeIds);
+      return {
+        task,
+        timing: taskTiming(task, now),
+        visited: done ? [...done].filter((id) => route.has(id)).length : 0,
+        total: route.size,
+      };
+    })
+    .sort((a, b) => Number(b.timing.overdue) - Number(a.timing.overdue) || a.task.dueAt.localeCompare(b.task.dueAt));
+}
+
+/** Counts for the field home. */
+export function countTasks(cards: readonly TaskCardData[]): { dueToday: number; overdue: number } {
+  return {
+    dueToday: cards.filter((c) => c.timing.dueToday).length,
+    overdue: cards.filter((c) => c.timing.overdue).length,
+  };
+}
+
+export interface RouteStop {
+  order: number;
+  placeId: string;
+  place: Place | null;
+  keySubjects: number;
+  lastVisitAt: string | null;
+  visited: boolean;
+  /** The ids of this task's visits at the place (for `task.complete`). */
+  visitIds: string[];
+}
+
+export interface TaskDetail {
+  task: Task;
+  stops: RouteStop[];
+}
+
+/** A task with its ordered route: each place, its listed key subjects, last visit and visited mark. */
+export async function loadTaskDetail(db: GridPatrolDB, taskId: string): Promise<TaskDetail | null> {
+  const task = await db.tasks.get(taskId);
+  if (!task) return null;
+  return { task, stops: await loadRoute(db, task.placeIds, task.id) };
+}
+
+export async function loadRoute(db: GridPatrolDB, placeIds: readonly string[], taskId: string | null): Promise<RouteStop[]> {
+  const ids = [...placeIds];
+  const [places, subjects, placeVisits, taskVisits] = await Promise.all([
+    db.places.bulkGet(ids),
+    db.subjects.where('placeIds').anyOf(ids).toArray(),
+    db.visits.where('placeId').anyOf(ids).toArray(),
+    taskId === null ? Promise.resolve([] as Visit[]) : db.visits.where('taskId').equals(taskId).toArray(),
+  ]);
+  const subjectCount = countListedSubjects(subjects);
+  const last = new Map<string, string>();
+  for (const v of placeVisits) {
+    const prev = last.get(v.placeId);
+    if (prev === undefined || v.endedAt > prev) last.set(v.placeId, v.endedAt);
+  }
+  const byPlace = new Map<string, string[]>();
+  for (const v of taskVisits) byPlace.set(v.placeId, [...(byPlace.get(v.placeId) ?? []), v.id]);
+  return ids.map((placeId, i) => ({
+    order: i + 1,
+    placeId,
+    place: places[i] ?? null,
+    keySubjects: subjectCount.get(placeId) ?? 0,
+    lastVisitAt: last.get(placeId) ?? null,
+    visited: byPlace.has(placeId),
+    visitIds: byPlace.get(placeId) ?? [],
+  }));
+}
+
+function countListedSubjects(subjects: readonly Subject[]): Map<string, number> {
+  const count = new Map<string, number>();
+  for (const s of subjects) {
+    if (s.status !== 'listed') continue;
+    for (const p of s.placeIds) count.set(p, (count.get(p) ?? 0) + 1);
+  }
+  return count;
+}
+
+/** The grids on this device (the user's scope), for boundaries and the tile download. */
+export function loadGrids(db: GridPatrolDB): Promise<Region[]> {
+  return db.regions.where('level').equals('grid').toArray();
+}
