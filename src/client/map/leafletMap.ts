@@ -99,7 +99,8 @@ export function createGridMap(el: HTMLElement, tiles: TileConfig, onSelect: (pla
       boundaryLayer.eachLayer((layer) => bounds.extend((layer as L.Polygon).getBounds()));
       placeLayer.eachLayer((layer) => bounds.extend((layer as L.Marker).getLatLng()));
       if (bounds.isValid()) {
-        map.fitBounds(bounds, { padding: [24, 24], maxZoom: 17 });
+        // Not animated: leaving the page during a zoom animation makes Leaflet throw (`_leaflet_pos`).
+        map.fitBounds(bounds, { padding: [24, 24], maxZoom: 17, animate: false });
         fitted = true;
       }
     }
@@ -121,6 +122,11 @@ export function createGridMap(el: HTMLElement, tiles: TileConfig, onSelect: (pla
   return {
     setData,
     setPosition,
-    destroy: () => map.remove(),
+    destroy: () => {
+      // Stop a user's pan/zoom animation first, for the same reason.
+      map.stop();
+      map.off();
+      map.remove();
+    },
   };
 }
