@@ -1,0 +1,43 @@
+/** Which grids the signed-in user keeps a ledger for, read from the local regions. */
+import type { Place, Region } from '../../../../domain/entities';
+import type { GridPatrolDB } from '../../../db/database';
+
+/**
+ * The grid ids at or below `rootId` among the regions on the device. A grid worker's root is their
+ * grid; before the first sync has brought the regions, the root itself is the best guess.
+ */
+export async function gridIdsOf(db: GridPatrolDB, rootId: string): Promise<string[]> {
+  const regions = await db.regions.toArray();
+  return gridsUnder(regions, rootId);
+}
+
+export function gridsUnder(regions: readonly Region[], rootId: string): string[] {
+  const byId = new Map(regions.map((r) => [r.id, r]));
+  const root = byId.get(rootId);
+  if (!root) return [rootId];
+  if (root.level === 'grid') return [root.id];
+  const inScope = (r: Region): boolean => {
+    let id: string | null = r.parentId;
+    for (let depth = 0; id !== null && depth < 8; depth++) {
+      if (id === rootId) return true;
+      id = byId.get(id)?.parentId ?? null;
+    }
+    return false;
+  };
+  return regions.filter((r) => r.level === 'grid' && inScope(r)).map((r) => r.id);
+}
+
+export interface GridPlaces {
+  grids: { id: string; name: string }[];
+  places: Place[];
+}
+
+const collator = new Intl.Collator('zh-CN');
+
+/** The grids and their places that a ledger form offers (call inside a live query). */
+export async function readGridPlaces(db: GridPatrolDB, gridIds: readonly string[]): Promise<GridPlaces> {
+  const regions = await db.regions.bulkGet([...gridIds]);
+  const places = await db.places.where('gridId').anyOf([...gridIds]).toArray();
+  places.sort((a, b) => collator.compare(a.name, b.name));
+  return { grids: gridIds.map((id, i) => ({ id, name: regions[i]?.name ?? id })), places };
+}
