@@ -23,6 +23,8 @@ import { taskRoutes } from './tasks/routes';
 import { tilesRoutes } from './tiles/routes';
 import { userRoutes } from './users/routes';
 import { visitRoutes } from './visits/routes';
+import { syncRoutes } from './sync/routes';
+import { blobRoutes } from './blobs/routes';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
@@ -61,6 +63,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   taskRoutes(app, deps);
   visitRoutes(app, deps);
   caseRoutes(app, deps);
+  syncRoutes(app, deps);
+  blobRoutes(app, deps);
 
   const clientDir = opts.clientDir ?? CLIENT_DIR;
   const hasClient = fs.existsSync(path.join(clientDir, 'index.html'));

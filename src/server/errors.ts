@@ -20,6 +20,8 @@ export const ERRORS = {
   not_found: { status: 404, message: '未找到' },
   method_not_allowed: { status: 405, message: '不支持的请求方法' },
   conflict: { status: 409, message: '数据已被修改，请刷新后重试' },
+  mutation_gap: { status: 409, message: '同步序号不连续，请从服务器要求的位置重新提交' },
+  hash_mismatch: { status: 400, message: '文件内容与其校验值不符，可能上传不完整，请重试' },
   rate_limited: { status: 429, message: '尝试次数过多，请稍后再试' },
   internal: { status: 500, message: '服务器内部错误' },
   unavailable: { status: 503, message: '服务暂时不可用，请稍后再试' },

@@ -6,6 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema';
 import { migration as m0001 } from './migrations/0001_initial';
+import { migration as m0002 } from './migrations/0002_sync';
 
 export interface Migration {
   id: number;
@@ -14,7 +15,7 @@ export interface Migration {
   statements: string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002];
 
 /** Arbitrary constant: "grid-patrol migrations". */
 const LOCK_KEY = 7_461_202_401;

@@ -76,6 +76,8 @@ export interface PlacesTable extends Syncable {
   risk_level: string;
   tags: string[];
   note: string | null;
+  /** Per-field merge (SPEC §8): field → the row version that last changed it. */
+  field_versions: ColumnType<Record<string, number>, string | undefined, string>;
 }
 
 export interface SubjectsTable extends Syncable {
@@ -93,6 +95,7 @@ export interface SubjectsTable extends Syncable {
   delisted_at: Timestamp | null;
   delisted_reason: string | null;
   risk_level: string;
+  field_versions: ColumnType<Record<string, number>, string | undefined, string>;
 }
 
 export interface LedgerEventsTable extends Syncable {
@@ -153,6 +156,10 @@ export interface VisitsTable extends Syncable {
   received_at: Generated<Date>;
   /** The visit exactly as submitted: its hash is over these values, so they are returned verbatim. */
   doc: Json<Record<string, unknown>>;
+  /** Server receipt time minus the device's `sentAt`, measured at push. */
+  clock_offset_ms: ColumnType<string | null, number | null | undefined, number | null>;
+  /** e.g. `task_reassigned`, `task_cancelled`: kept, never dropped (SPEC §8). */
+  flags: Generated<string[]>;
 }
 
 export interface CasesTable extends Syncable {
@@ -186,6 +193,76 @@ export interface AuditLogTable {
   details: Json<Record<string, unknown>> | null;
 }
 
+export interface SyncClientTable {
+  client_id: string;
+  user_id: string;
+  device_id: string;
+  last_mutation_id: ColumnType<string, number | string | undefined, number | string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface MutationResultTable {
+  client_id: string;
+  seq: ColumnType<string, number, number>;
+  name: string;
+  status: string;
+  code: string | null;
+  reason: string | null;
+  args: Json<unknown> | null;
+  at: Timestamp | null;
+  received_at: Generated<Date>;
+  _xid: Xid;
+}
+
+export interface SyncConflictTable {
+  id: Generated<string>;
+  entity: string;
+  row_id: string;
+  field: string;
+  overwritten: Json<unknown> | null;
+  winner: Json<unknown> | null;
+  base_version: number;
+  client_id: string | null;
+  user_id: string | null;
+  county_id: string | null;
+  township_id: string | null;
+  grid_id: string | null;
+  at: Generated<Date>;
+}
+
+export interface TombstonesTable {
+  entity: string;
+  row_id: string;
+  county_id: string | null;
+  township_id: string | null;
+  grid_id: string | null;
+  place_id: string | null;
+  manager_visible: Generated<boolean>;
+  owner_ids: Generated<string[]>;
+  _xid: Xid;
+  at: Generated<Date>;
+}
+
+export interface BlobsTable {
+  sha256: string;
+  size: ColumnType<string, number, number>;
+  content_type: string;
+  uploaded_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface BlobRefsTable {
+  sha256: string;
+  entity: string;
+  row_id: string;
+  county_id: string | null;
+  township_id: string | null;
+  grid_id: string | null;
+  place_id: string | null;
+  owner_id: string | null;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -210,6 +287,12 @@ export interface Database {
   visits: VisitsTable;
   cases: CasesTable;
   audit_log: AuditLogTable;
+  sync_client: SyncClientTable;
+  mutation_result: MutationResultTable;
+  sync_conflict: SyncConflictTable;
+  tombstones: TombstonesTable;
+  blobs: BlobsTable;
+  blob_refs: BlobRefsTable;
   meta: MetaTable;
   migrations: MigrationsTable;
 }
@@ -239,4 +322,15 @@ export const SYNCABLE_TABLES = [
 ] as const;
 
 /** Every table whose rows a rejected request must leave untouched. */
-export const DATA_TABLES = [...SYNCABLE_TABLES, 'sessions', 'audit_log', 'meta'] as const;
+export const DATA_TABLES = [
+  ...SYNCABLE_TABLES,
+  'sessions',
+  'audit_log',
+  'meta',
+  'sync_client',
+  'mutation_result',
+  'sync_conflict',
+  'tombstones',
+  'blobs',
+  'blob_refs',
+] as const;

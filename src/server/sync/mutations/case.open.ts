@@ -1,0 +1,72 @@
+import { newCase } from '../../../domain/cases';
+import { caseToRow } from '../../cases/rows';
+import type { ScopeKeys } from '../../scope/keys';
+import { keysInScope, keysOf, keysOfGrid, placeForCaller } from '../access';
+import { defineMutation, Rejection, TransientFailure } from '../registry';
+
+/**
+ * A new clue/case, insert-if-absent by id; the server decides who reported it (the caller), its
+ * status and deadline. A building manager reports only about their own places (`building_manager`),
+ * a grid worker from patrol (`patrol`); coordinators and admins may record any source.
+ */
+export const caseOpen = defineMutation('case.open@1', {
+  prefetch: ({ case: c }) => ({ places: c.placeId ? [c.placeId] : [], blobs: c.events.flatMap((e) => e.evidence) }),
+  async handle(ctx, { case: c }) {
+    const { viewer } = ctx;
+    const me = viewer.user.id;
+    const role = viewer.user.role;
+    const outcome = { entity: 'case', entityId: c.id };
+    if (role === 'building_manager' && (c.source !== 'building_manager' || !c.placeId)) {
+      throw new Rejection('forbidden', '楼栋长只能就本楼栋报告线索');
+    }
+    if (role === 'grid_worker' && c.source !== 'patrol') throw new Rejection('forbidden', '网格员只能登记巡查发现的线索');
+
+    const existing = await ctx.trx.selectFrom('cases').select(['id', 'reported_by']).where('id', '=', c.id).executeTakeFirst();
+    if (existing) {
+      if (existing.reported_by === me) return { ...outcome, status: 'duplicate' as const };
+      throw new Rejection('case_exists', '已有编号相同的线索');
+    }
+    let keys: ScopeKeys | null;
+    if (c.placeId) keys = keysOf(placeForCaller(viewer, await ctx.load.place(c.placeId)));
+    else {
+      keys = await keysOfGrid(ctx.trx, c.gridId);
+      if (!keys || !keysInScope(viewer, keys)) throw new Rejection('grid_not_found', '所属网格不存在或不在您的管辖范围内');
+    }
+    const evidence = [...new Set(c.events.flatMap((e) => e.evidence))];
+    const missing = evidence.length ? await ctx.load.missingBlobs(evidence) : [];
+    if (missing.length) throw new TransientFailure('blob_missing', `blobs not uploaded yet: ${missing.join(', ')}`);
+
+    const manager = role === 'building_manager';
+    const opened = newCase({
+      id: c.id,
+      source: c.source,
+      gridId: keys.grid_id!,
+      townshipId: keys.township_id!,
+      summary: c.summary,
+      reportedAt: c.reportedAt,
+      by: me,
+      reportedBy: me,
+      placeId: c.placeId ?? null,
+      address: c.address ?? null,
+      lat: c.lat ?? null,
+      lng: c.lng ?? null,
+      subjectIds: manager ? [] : c.subjectIds,
+      categories: c.categories,
+      visitId: manager ? null : (c.visitId ?? null),
+      note: c.events[0]?.note ?? null,
+      evidence,
+    });
+    await ctx.trx
+      .insertInto('cases')
+      .values(caseToRow({ ...opened, version: 1 }, keys))
+      .execute();
+    if (evidence.length) {
+      await ctx.trx
+        .insertInto('blob_refs')
+        .values(evidence.map((sha256) => ({ sha256, entity: 'case', row_id: c.id, ...keys, place_id: c.placeId ?? null, owner_id: me })))
+        .onConflict((oc) => oc.columns(['sha256', 'entity', 'row_id']).doNothing())
+        .execute();
+    }
+    return outcome;
+  },
+});

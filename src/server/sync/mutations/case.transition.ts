@@ -1,0 +1,46 @@
+import { transitionCase } from '../../../domain/cases';
+import type { CaseStatus } from '../../../domain/enums';
+import { caseFromRow } from '../../cases/rows';
+import { keysInScope, keysOf } from '../access';
+import { defineMutation, Rejection, TransientFailure } from '../registry';
+
+/**
+ * Who may move a case (SPEC §7): a grid worker does the field steps of their grid — start verifying,
+ * find a clue unfounded, start the follow-up visit. Filing, closing and sending a case back to
+ * rectification are decisions of the township coordinator or the county. A building manager follows
+ * their report but never moves a case.
+ */
+const GRID_WORKER_TARGETS: ReadonlySet<CaseStatus> = new Set(['verifying', 'unfounded', 'follow_up']);
+
+export const caseTransition = defineMutation('case.transition@1', {
+  prefetch: ({ evidence }) => ({ blobs: evidence }),
+  async handle(ctx, { caseId, eventId, to, at, note, evidence }) {
+    const { viewer } = ctx;
+    const outcome = { entity: 'case', entityId: caseId };
+    const row = await ctx.trx.selectFrom('cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirst();
+    if (!row || !keysInScope(viewer, row)) throw new Rejection('case_not_found', '案件不存在或不在您的管辖范围内');
+    const current = caseFromRow(row);
+    if (current.events.some((e) => e.id === eventId)) return { ...outcome, status: 'duplicate' as const };
+    const result = transitionCase(current, { to, by: viewer.user.id, at, note: note ?? null, evidence });
+    if (!result.ok) throw new Rejection(result.code, result.message);
+    if (viewer.user.role === 'grid_worker' && !GRID_WORKER_TARGETS.has(to)) {
+      throw new Rejection('forbidden', '立案、办结和退回整改须由乡镇协调员或县级管理员操作');
+    }
+    const missing = evidence.length ? await ctx.load.missingBlobs(evidence) : [];
+    if (missing.length) throw new TransientFailure('blob_missing', `blobs not uploaded yet: ${missing.join(', ')}`);
+    const events = result.case.events.map((e, i) => (i === result.case.events.length - 1 ? { id: eventId, ...e } : e));
+    await ctx.trx
+      .updateTable('cases')
+      .set({ status: result.case.status, deadline_at: result.case.deadlineAt, events: JSON.stringify(events), version: row.version + 1 })
+      .where('id', '=', caseId)
+      .execute();
+    if (evidence.length) {
+      await ctx.trx
+        .insertInto('blob_refs')
+        .values(evidence.map((sha256) => ({ sha256, entity: 'case', row_id: caseId, ...keysOf(row), place_id: row.place_id, owner_id: viewer.user.id })))
+        .onConflict((oc) => oc.columns(['sha256', 'entity', 'row_id']).doNothing())
+        .execute();
+    }
+    return outcome;
+  },
+});

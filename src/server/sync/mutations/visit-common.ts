@@ -1,0 +1,104 @@
+/**
+ * What visit.submit and visit.amend share: a visit is checked against the caller's current
+ * authorisation, its hash and its checklist, then inserted if absent (SPEC §8: append-only).
+ */
+import type { Visit } from '../../../domain/entities';
+import { visitHash } from '../../../domain/canonical';
+import { validateAnswers } from '../../../domain/rules';
+import type { PlaceKind } from '../../../domain/enums';
+import { visitToRow } from '../../visits/rows';
+import { keysOf, placeForCaller } from '../access';
+import { Rejection, TransientFailure, type MutationContext, type MutationOutcome, type PrefetchKeys } from '../registry';
+
+export function visitEvidence(v: Visit): string[] {
+  const out = new Set<string>();
+  for (const a of v.answers) for (const e of a.evidence) out.add(e);
+  for (const f of v.findings) for (const e of f.evidence) out.add(e);
+  return [...out];
+}
+
+export function visitPrefetch(v: Visit): PrefetchKeys {
+  return {
+    places: [v.placeId],
+    visits: v.amendsVisitId ? [v.id, v.amendsVisitId] : [v.id],
+    templates: [v.templateId],
+    tasks: v.taskId ? [v.taskId] : [],
+    blobs: visitEvidence(v),
+  };
+}
+
+export async function storeVisit(ctx: MutationContext, visit: Visit): Promise<MutationOutcome> {
+  const { viewer } = ctx;
+  const me = viewer.user.id;
+  const outcome: MutationOutcome = { entity: 'visit', entityId: visit.id };
+
+  // Idempotent by id: the same visit again is a duplicate, another visit under a known id is refused.
+  const hash = await visitHash(visit);
+  const existing = await ctx.load.visit(visit.id);
+  if (existing) {
+    if (existing.hash === visit.hash && hash === visit.hash) return { ...outcome, status: 'duplicate' };
+    throw new Rejection('visit_conflict', '已有一条编号相同但内容不同的检查记录，本条未保存');
+  }
+  if (hash !== visit.hash) throw new Rejection('hash_mismatch', '检查记录的校验值与内容不符，记录可能被改动，未保存');
+  if (!visit.inspectorIds.includes(me)) throw new Rejection('forbidden', '提交人不在本次检查的检查人员名单中');
+  if (visit.deviceId !== viewer.deviceId) throw new Rejection('device_mismatch', '检查记录的设备标识与当前登录设备不一致');
+
+  const place = placeForCaller(viewer, await ctx.load.place(visit.placeId));
+  const selfCheck = viewer.user.role === 'building_manager';
+  if (selfCheck) {
+    // A building manager only self-checks their own premises, openly: never a task, never covert.
+    if (visit.style !== 'open' || visit.unannounced || visit.taskId || !visit.selfCheck) {
+      throw new Rejection('forbidden', '楼栋长只能提交本楼栋的公开自查记录');
+    }
+  }
+  const template = await ctx.load.template(visit.templateId);
+  if (!template || template.version !== visit.templateVersion) {
+    throw new Rejection('template_not_found', '检查表不存在或版本不符');
+  }
+  const problems = validateAnswers(
+    template,
+    { placeKind: place.kind as PlaceKind, shift: visit.shift, selfCheck },
+    visit.answers,
+    visit.outcome,
+    visit.findings,
+  );
+  if (problems.length > 0) {
+    throw new Rejection('invalid_answers', problems.slice(0, 3).map((p) => p.message).join('；'));
+  }
+  if (visit.amendsVisitId) {
+    const amended = await ctx.load.visit(visit.amendsVisitId);
+    const visible = amended && (selfCheck ? amended.inspector_ids.includes(me) : amended.grid_id === place.grid_id);
+    if (!visible || amended.place_id !== visit.placeId) throw new Rejection('amended_visit_not_found', '被更正的检查记录不存在或不属于本场所');
+  }
+
+  const evidence = visitEvidence(visit);
+  const missing = evidence.length ? await ctx.load.missingBlobs(evidence) : [];
+  if (missing.length > 0) throw new TransientFailure('blob_missing', `blobs not uploaded yet: ${missing.join(', ')}`);
+
+  // Field work for a task reassigned or cancelled meanwhile is kept and flagged, never dropped.
+  const flags: string[] = [];
+  if (visit.taskId) {
+    const task = await ctx.load.task(visit.taskId);
+    if (!task || task.grid_id !== place.grid_id) flags.push('task_missing');
+    else {
+      if (task.status === 'cancelled') flags.push('task_cancelled');
+      if (!task.assignee_ids.includes(me)) flags.push('task_reassigned');
+    }
+  }
+
+  const keys = keysOf(place);
+  ctx.defer('visits', { ...visitToRow(visit, keys), clock_offset_ms: ctx.clockOffsetMs, flags, received_at: ctx.receivedAt });
+  for (const sha256 of evidence) {
+    ctx.defer('blob_refs', { sha256, entity: 'visit', row_id: visit.id, ...keys, place_id: visit.placeId, owner_id: me });
+  }
+  ctx.load.noteVisit({
+    id: visit.id,
+    hash: visit.hash,
+    place_id: visit.placeId,
+    inspector_ids: visit.inspectorIds,
+    style: visit.style,
+    unannounced: visit.unannounced,
+    ...keys,
+  });
+  return outcome;
+}

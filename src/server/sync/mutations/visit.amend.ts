@@ -1,0 +1,9 @@
+import { defineMutation } from '../registry';
+import { storeVisit, visitPrefetch } from './visit-common';
+
+/** A correction is a new visit naming the one it amends; the amended visit is never changed. */
+export const visitAmend = defineMutation('visit.amend@1', {
+  deferrable: true,
+  prefetch: ({ visit }) => visitPrefetch(visit),
+  handle: (ctx, { visit }) => storeVisit(ctx, visit),
+});

@@ -1,0 +1,9 @@
+import { defineMutation } from '../registry';
+import { storeVisit, visitPrefetch } from './visit-common';
+
+/** A visit as recorded on the device (SPEC §8): verified, then inserted if absent. */
+export const visitSubmit = defineMutation('visit.submit@1', {
+  deferrable: true,
+  prefetch: ({ visit }) => visitPrefetch(visit),
+  handle: (ctx, { visit }) => storeVisit(ctx, visit),
+});

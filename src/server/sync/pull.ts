@@ -1,0 +1,263 @@
+/**
+ * POST /api/sync/pull (SPEC §8), in one REPEATABLE READ, read-only transaction:
+ *
+ * - the caller's scopes are resolved now (grid roles: every grid under their region; building
+ *   managers: `place:<id>` of the places they manage; everyone: `global`); requested scopes no longer
+ *   held are dropped; new ones are snapshotted from a null cursor;
+ * - per scope, rows and tombstones with `(_xid, id) > cursor` and `_xid` below the snapshot's xmin
+ *   (the xid8 horizon) are merged in `(_xid, id)` order up to the page limit, so a transaction that
+ *   commits late is delivered later, never skipped;
+ * - `lastMutationId` is read in the same snapshot and under the same horizon.
+ *
+ * A building manager's place scope reads only the place, their own open self-checks there and the
+ * cases they reported (redacted like the case API): it never queries tasks, subjects or the ledger,
+ * and its tombstones are only those of rows the manager could have seen.
+ */
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { GLOBAL_SCOPE, encodeCursor, decodeCursor, type Change, type PullRequest, type PullResponse } from '../../domain/sync';
+import type { EntityName } from '../../domain/enums';
+import { maskMobile } from '../../domain/validators';
+import type { Database } from '../db/schema';
+import { getMeta } from '../db/meta';
+import { AppError } from '../errors';
+import { caseFromRow } from '../cases/rows';
+import { caseForViewer } from '../cases/view';
+import { placeFromRow } from '../places/rows';
+import { regionFromRow } from '../regions/rows';
+import { ledgerEventFromRow, subjectFromRow } from '../subjects/rows';
+import { taskFromRow } from '../tasks/rows';
+import { templateFromRow } from '../templates/rows';
+import { userFromRow, USER_COLUMNS } from '../users/rows';
+import { visitFromRow } from '../visits/rows';
+import type { Viewer } from '../scope/viewer';
+
+export const DEFAULT_PULL_LIMIT = 1000;
+const NIL = '00000000-0000-0000-0000-000000000000';
+/** The cursor of a scope that has delivered nothing yet: it reveals nothing about other scopes. */
+export const START_CURSOR = encodeCursor('0', NIL);
+
+type Row = Record<string, unknown> & { id: string; xid_text: string };
+
+interface Source {
+  entity: EntityName;
+  /** FROM + WHERE (without the cursor condition); the table is aliased `t`. */
+  from: RawBuilder<unknown>;
+  columns?: RawBuilder<unknown>;
+  map(row: Row): Record<string, unknown>;
+}
+
+interface Tombstones {
+  where: RawBuilder<unknown>;
+}
+
+interface Item {
+  xid: bigint;
+  id: string;
+  change: Change;
+}
+
+const ids = (list: string[]) => sql`${sql.val(list)}::uuid[]`;
+
+/** Scope keys the caller holds now, `global` first. */
+export async function currentScopes(db: Kysely<Database>, viewer: Viewer): Promise<string[]> {
+  const s = viewer.scope;
+  let keys: string[];
+  if (s.kind === 'manager') {
+    const rows = await db
+      .selectFrom('places')
+      .select('id')
+      .where(sql<boolean>`manager_ids @> ARRAY[${s.userId}]::uuid[]`)
+      .orderBy('id')
+      .execute();
+    keys = rows.map((r) => `place:${r.id}`);
+  } else {
+    let q = db.selectFrom('regions').select('id').where('level', '=', 'grid');
+    if (s.kind === 'county') q = q.where('county_id', '=', s.countyId);
+    else if (s.kind === 'township') q = q.where('township_id', '=', s.townshipId);
+    else q = q.where('id', '=', sql<string>`ANY(${ids(s.gridIds)})`);
+    keys = (await q.orderBy('id').execute()).map((r) => `grid:${r.id}`);
+  }
+  return [GLOBAL_SCOPE, ...keys];
+}
+
+async function regionPathIds(db: Kysely<Database>, regionId: string): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    WITH RECURSIVE path AS (
+      SELECT id, parent_id FROM regions WHERE id = ${regionId}
+      UNION ALL
+      SELECT r.id, r.parent_id FROM regions r JOIN path ON r.id = path.parent_id
+    )
+    SELECT id FROM path`.execute(db);
+  return rows.map((r) => r.id);
+}
+
+const asRow = <T>(r: Row) => r as unknown as T;
+
+async function sourcesFor(db: Kysely<Database>, viewer: Viewer, key: string): Promise<{ sources: Source[]; tombstones: Tombstones | null }> {
+  const me = viewer.user.id;
+  const admin = viewer.user.role === 'county_admin';
+  const userData = (r: Row) => {
+    const u = userFromRow(asRow(r));
+    return admin || !u.phone ? u : { ...u, phone: maskMobile(u.phone) };
+  };
+  const userColumns = sql.raw(USER_COLUMNS.map((c) => `t.${c}`).join(', '));
+
+  if (key === GLOBAL_SCOPE) {
+    return {
+      sources: [
+        { entity: 'checklistTemplate', from: sql`checklist_templates t WHERE true`, map: (r) => templateFromRow(asRow(r)) },
+        { entity: 'user', from: sql`users t WHERE t.id = ${me}`, columns: userColumns, map: (r) => userFromRow(asRow(r)) },
+      ],
+      tombstones: null,
+    };
+  }
+
+  const [kind, id] = key.split(':') as ['grid' | 'place', string];
+  if (kind === 'grid') {
+    const grid = await db.selectFrom('regions').select(['id', 'township_id']).where('id', '=', id).executeTakeFirstOrThrow();
+    const path = await regionPathIds(db, id);
+    const g = sql`t.grid_id = ${id}`;
+    const subjectData = (r: Row) => {
+      const s = subjectFromRow(asRow(r));
+      return admin || !s.phone ? s : { ...s, phone: maskMobile(s.phone) };
+    };
+    return {
+      sources: [
+        { entity: 'region', from: sql`regions t WHERE t.id = ANY(${ids(path)})`, map: (r) => regionFromRow(asRow(r)) },
+        {
+          entity: 'user',
+          // Colleagues of the grid and the township's coordinators: names and roles, never password data.
+          from: sql`users t WHERE (t.grid_id = ${id} OR (t.township_id = ${grid.township_id} AND t.grid_id IS NULL AND t.role = 'township_coordinator'))`,
+          columns: userColumns,
+          map: userData,
+        },
+        { entity: 'place', from: sql`places t WHERE ${g}`, map: (r) => placeFromRow(asRow(r)) },
+        { entity: 'subject', from: sql`subjects t WHERE ${g}`, map: subjectData },
+        { entity: 'ledgerEvent', from: sql`ledger_events t WHERE ${g}`, map: (r) => ledgerEventFromRow(asRow(r)) },
+        { entity: 'task', from: sql`tasks t WHERE ${g}`, map: (r) => taskFromRow(asRow(r)) },
+        { entity: 'visit', from: sql`visits t WHERE ${g}`, columns: sql`t.id, t.doc, t._xid`, map: (r) => visitFromRow(asRow(r)) },
+        { entity: 'case', from: sql`cases t WHERE ${g}`, map: (r) => caseForViewer(viewer, caseFromRow(asRow(r))) },
+      ],
+      tombstones: { where: sql`t.grid_id = ${id}` },
+    };
+  }
+
+  // A building manager's place: re-checked here, in the pull's snapshot.
+  const place = await db
+    .selectFrom('places')
+    .select(['id', 'grid_id'])
+    .where('id', '=', id)
+    .where(sql<boolean>`manager_ids @> ARRAY[${me}]::uuid[]`)
+    .executeTakeFirst();
+  if (!place?.grid_id) return { sources: [], tombstones: null };
+  const path = await regionPathIds(db, place.grid_id);
+  return {
+    sources: [
+      { entity: 'region', from: sql`regions t WHERE t.id = ANY(${ids(path)})`, map: (r) => regionFromRow(asRow(r)) },
+      // Inspectors' notes on a place are internal (as in the place API).
+      { entity: 'place', from: sql`places t WHERE t.id = ${id}`, map: (r) => ({ ...placeFromRow(asRow(r)), note: null }) },
+      {
+        entity: 'visit',
+        from: sql`visits t WHERE t.place_id = ${id} AND t.style = 'open' AND NOT t.unannounced AND t.inspector_ids @> ARRAY[${me}]::uuid[]`,
+        columns: sql`t.id, t.doc, t._xid`,
+        map: (r) => visitFromRow(asRow(r)),
+      },
+      {
+        entity: 'case',
+        from: sql`cases t WHERE t.place_id = ${id} AND t.reported_by = ${me}`,
+        map: (r) => caseForViewer(viewer, caseFromRow(asRow(r))),
+      },
+    ],
+    tombstones: {
+      where: sql`t.place_id = ${id} AND t.manager_visible AND (t.entity = 'place' OR t.owner_ids @> ARRAY[${me}]::uuid[])`,
+    },
+  };
+}
+
+const compare = (a: Item, b: Item) => (a.xid < b.xid ? -1 : a.xid > b.xid ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+async function pullScope(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  key: string,
+  cursor: string | null,
+  horizon: string,
+  limit: number,
+): Promise<{ items: Item[]; more: boolean }> {
+  const { sources, tombstones } = await sourcesFor(db, viewer, key);
+  const after = cursor ? decodeCursor(cursor) : { xid: '0', id: NIL };
+  const window = sql`(t._xid, t.id) > (${after.xid}::xid8, ${after.id}::uuid) AND t._xid < ${horizon}::xid8`;
+  let more = false;
+  const items: Item[] = [];
+  for (const s of sources) {
+    const { rows } = await sql<Row>`
+      SELECT ${s.columns ?? sql`t.*`}, t._xid::text AS xid_text FROM ${s.from} AND ${window}
+      ORDER BY t._xid, t.id LIMIT ${limit}`.execute(db);
+    if (rows.length === limit) more = true;
+    for (const r of rows) items.push({ xid: BigInt(r.xid_text), id: r.id, change: { entity: s.entity, op: 'put', id: r.id, data: s.map(r) } });
+  }
+  // A snapshot (null cursor) holds only live rows: older tombstones concern rows it does not contain.
+  if (tombstones && cursor) {
+    const { rows } = await sql<{ entity: EntityName; row_id: string; xid_text: string }>`
+      SELECT t.entity, t.row_id, t._xid::text AS xid_text FROM tombstones t
+      WHERE ${tombstones.where}
+        AND (t._xid, t.row_id) > (${after.xid}::xid8, ${after.id}::uuid) AND t._xid < ${horizon}::xid8
+      ORDER BY t._xid, t.row_id LIMIT ${limit}`.execute(db);
+    if (rows.length === limit) more = true;
+    for (const r of rows) items.push({ xid: BigInt(r.xid_text), id: r.row_id, change: { entity: r.entity, op: 'del', id: r.row_id } });
+  }
+  items.sort(compare);
+  if (items.length > limit) {
+    more = true;
+    items.length = limit;
+  }
+  return { items, more };
+}
+
+/** The client's last mutation whose effects lie below the horizon (so this pull or an earlier one carries them). */
+async function lastMutationBelow(db: Kysely<Database>, viewer: Viewer, clientId: string, horizon: string): Promise<number> {
+  const c = await db.selectFrom('sync_client').select(['user_id', 'last_mutation_id']).where('client_id', '=', clientId).executeTakeFirst();
+  if (!c) return 0;
+  if (c.user_id !== viewer.user.id) throw new AppError('forbidden', undefined, `client ${clientId} belongs to another user`);
+  const { rows } = await sql<{ seq: string | null }>`
+    SELECT min(seq)::text AS seq FROM mutation_result WHERE client_id = ${clientId} AND _xid >= ${horizon}::xid8`.execute(db);
+  const pending = rows[0]?.seq;
+  return pending == null ? Number(c.last_mutation_id) : Number(pending) - 1;
+}
+
+export async function pull(db: Kysely<Database>, viewer: Viewer, req: PullRequest): Promise<PullResponse> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute(async (trx) => {
+      const { rows } = await sql<{ horizon: string }>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`.execute(trx);
+      const horizon = rows[0]!.horizon;
+      const epoch = (await getMeta(trx, 'epoch')) ?? '';
+      const reset = req.epoch !== epoch;
+      const scopes = await currentScopes(trx, viewer);
+      const held = new Set(scopes);
+      const dropScopes = Object.keys(req.cursors).filter((k) => !held.has(k));
+      const lastMutationId = await lastMutationBelow(trx, viewer, req.clientId, horizon);
+
+      let budget = req.limit ?? DEFAULT_PULL_LIMIT;
+      let hasMore = false;
+      const cursors: Record<string, string | null> = {};
+      const changes: Change[] = [];
+      for (const key of scopes) {
+        const cursor = reset ? null : (req.cursors[key] ?? null);
+        if (budget === 0) {
+          cursors[key] = cursor;
+          hasMore = true;
+          continue;
+        }
+        const { items, more } = await pullScope(trx, viewer, key, cursor, horizon, budget);
+        const last = items[items.length - 1];
+        cursors[key] = last ? encodeCursor(last.xid, last.id) : (cursor ?? START_CURSOR);
+        for (const it of items) changes.push(it.change);
+        budget -= items.length;
+        if (more) hasMore = true;
+      }
+      return { epoch, lastMutationId, hasMore, cursors, dropScopes, changes };
+    });
+}

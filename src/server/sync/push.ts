@@ -1,0 +1,342 @@
+/**
+ * POST /api/sync/push (SPEC §8): one batch transaction holding the client's row locked.
+ *
+ * Every mutation is isolated. A handler that writes directly runs inside its own savepoint, released
+ * on success and rolled back on a permanent failure. Append-only inserts (`deferrable` handlers:
+ * visits) only read and buffer rows, so a rejection has nothing to roll back; their rows go to the
+ * database in multi-row INSERTs under a segment savepoint. If such a flush fails unexpectedly, the
+ * segment is rolled back and replayed one mutation per savepoint, which decides each one exactly as
+ * the slow path would — the fast path never changes an outcome.
+ *
+ * `seq ≤ last` is a duplicate; a gap stops the batch (409 when nothing was processed before it);
+ * a permanent failure is recorded as rejected and advances; a transient failure stops the batch there:
+ * what was processed before it commits, nothing after it does (503 when nothing was processed).
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Mutation, PushRequest, PushResponse, PushResult } from '../../domain/sync';
+import type { Database } from '../db/schema';
+import { AppError } from '../errors';
+import type { Viewer } from '../scope/viewer';
+import { Loaders } from './loaders';
+import { MUTATIONS } from './mutations';
+import {
+  Rejection,
+  TransientFailure,
+  type DeferredTable,
+  type MutationContext,
+  type MutationOutcome,
+  type MutationRegistry,
+  type MutationSpec,
+} from './registry';
+
+const INSERT_CHUNK = 500;
+
+interface Prepared {
+  m: Mutation;
+  spec?: MutationSpec;
+  args?: unknown;
+  rejection?: Rejection;
+}
+
+interface Recorded {
+  m: Mutation;
+  status: 'applied' | 'duplicate' | 'rejected';
+  code?: string;
+  reason?: string;
+  outcome?: MutationOutcome;
+}
+
+/** PostgreSQL data exceptions (22) and integrity violations (23) are the request's fault: permanent. */
+export function isPermanentDbError(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}
+
+function prepare(m: Mutation, registry: MutationRegistry): Prepared {
+  const spec = registry.get(m.name);
+  if (!spec) return { m, rejection: new Rejection('unknown_mutation', `服务器不支持此操作（${m.name}），请更新应用`) };
+  const parsed = spec.args.safeParse(m.args);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '参数'}：${i.message}`);
+    return { m, spec, rejection: new Rejection('invalid_args', `提交的数据不符合要求（${issues.join('；')}）`) };
+  }
+  return { m, spec, args: parsed.data };
+}
+
+async function lockClient(trx: Kysely<Database>, clientId: string, viewer: Viewer): Promise<number> {
+  const select = () =>
+    trx.selectFrom('sync_client').select(['user_id', 'device_id', 'last_mutation_id']).where('client_id', '=', clientId).forUpdate().executeTakeFirst();
+  let row = await select();
+  if (!row) {
+    await trx
+      .insertInto('sync_client')
+      .values({ client_id: clientId, user_id: viewer.user.id, device_id: viewer.deviceId })
+      .onConflict((oc) => oc.column('client_id').doNothing())
+      .execute();
+    row = await select();
+  }
+  if (!row) throw new Error(`sync client ${clientId} vanished`);
+  // A client id belongs to one user on one device: another session may not push in its name.
+  if (row.user_id !== viewer.user.id || row.device_id !== viewer.deviceId) {
+    throw new AppError('forbidden', undefined, `client ${clientId} belongs to another user or device`);
+  }
+  return Number(row.last_mutation_id);
+}
+
+export interface PushOptions {
+  registry?: MutationRegistry;
+  now?: () => Date;
+}
+
+export async function push(db: Kysely<Database>, viewer: Viewer, req: PushRequest, opts: PushOptions = {}): Promise<PushResponse> {
+  const registry = opts.registry ?? MUTATIONS;
+  const receivedAt = opts.now?.() ?? new Date();
+  const clockOffsetMs = req.sentAt ? receivedAt.getTime() - Date.parse(req.sentAt) : null;
+  const mutations = [...req.mutations].sort((a, b) => a.seq - b.seq);
+  const prepared = mutations.map((m) => prepare(m, registry));
+
+  return db.transaction().execute(async (trx) => {
+    const startLast = await lockClient(trx, req.clientId, viewer);
+    const load = new Loaders(trx);
+    await load.prefetch(mergeKeys(prepared, startLast));
+
+    let last = startLast;
+    const records: Recorded[] = [];
+    let buffer: { table: DeferredTable; row: Record<string, unknown> }[] = [];
+    let slow = false;
+    let gap = false;
+    let stopped: TransientFailure | null = null;
+    let segment = { index: 0, records: 0, last };
+
+    const savepoint = (name: string) => sql.raw(`SAVEPOINT ${name}`).execute(trx);
+    const release = (name: string) => sql.raw(`RELEASE SAVEPOINT ${name}`).execute(trx);
+    const rollbackTo = (name: string) => sql.raw(`ROLLBACK TO SAVEPOINT ${name}`).execute(trx);
+
+    const flushRows = async (rows: typeof buffer) => {
+      const byTable = new Map<DeferredTable, Record<string, unknown>[]>();
+      for (const r of rows) {
+        const list = byTable.get(r.table);
+        if (list) list.push(r.row);
+        else byTable.set(r.table, [r.row]);
+      }
+      for (const [table, list] of byTable) {
+        for (let i = 0; i < list.length; i += INSERT_CHUNK) {
+          const chunk = list.slice(i, i + INSERT_CHUNK);
+          if (table === 'visits') {
+            const inserted = await trx
+              .insertInto('visits')
+              .values(chunk as never)
+              .onConflict((oc) => oc.column('id').doNothing())
+              .returning('id')
+              .execute();
+            // A concurrent push stored one of these ids since the prefetch: let the slow path decide.
+            if (inserted.length !== chunk.length) throw new Error('visit inserted concurrently');
+          } else {
+            await trx
+              .insertInto('blob_refs')
+              .values(chunk as never)
+              .onConflict((oc) => oc.columns(['sha256', 'entity', 'row_id']).doNothing())
+              .execute();
+          }
+        }
+      }
+    };
+
+    /**
+     * Writes the buffered rows and starts a new segment at mutation `at`; false when the segment had
+     * to be rolled back for a slow replay.
+     */
+    const flushSegment = async (at: number): Promise<boolean> => {
+      if (buffer.length === 0) return true;
+      try {
+        await flushRows(buffer);
+        buffer = [];
+        await release('seg');
+        await savepoint('seg');
+        segment = { index: at, records: records.length, last };
+        return true;
+      } catch {
+        await rollbackTo('seg');
+        return false;
+      }
+    };
+
+    const replaySegmentSlowly = () => {
+      buffer = [];
+      records.length = segment.records;
+      last = segment.last;
+      load.clear();
+      slow = true;
+      return segment.index;
+    };
+
+    const run = async (p: Prepared, pending: typeof buffer): Promise<MutationOutcome> => {
+      const ctx: MutationContext = {
+        trx,
+        viewer,
+        clientId: req.clientId,
+        seq: p.m.seq,
+        at: p.m.at,
+        receivedAt,
+        clockOffsetMs,
+        load,
+        defer: (table, row) => pending.push({ table, row }),
+      };
+      return p.spec!.handle(ctx, p.args);
+    };
+
+    await savepoint('seg');
+    let i = 0;
+    for (;;) {
+      while (i < prepared.length) {
+        const p = prepared[i]!;
+        const seq = p.m.seq;
+        if (seq <= last) {
+          records.push({ m: p.m, status: 'duplicate' });
+          i++;
+          continue;
+        }
+        if (seq > last + 1) {
+          gap = true;
+          break;
+        }
+        if (p.rejection) {
+          records.push({ m: p.m, status: 'rejected', code: p.rejection.code, reason: p.rejection.reason });
+          last = seq;
+          i++;
+          continue;
+        }
+
+        const pending: typeof buffer = [];
+        if (!slow && p.spec!.deferrable) {
+          // Fast path: reads and buffered rows only, no savepoint needed for a rejection.
+          try {
+            const outcome = await run(p, pending);
+            buffer.push(...pending);
+            records.push({ m: p.m, status: outcome.status ?? 'applied', outcome });
+            last = seq;
+            i++;
+          } catch (err) {
+            if (err instanceof Rejection) {
+              records.push({ m: p.m, status: 'rejected', code: err.code, reason: err.reason });
+              last = seq;
+              i++;
+            } else if (err instanceof TransientFailure) {
+              if (await flushSegment(i)) {
+                stopped = err;
+                break;
+              }
+              i = replaySegmentSlowly();
+            } else {
+              // A database error in a read leaves the transaction unusable: replay the segment slowly.
+              await rollbackTo('seg');
+              i = replaySegmentSlowly();
+            }
+          }
+          continue;
+        }
+
+        if (!(await flushSegment(i))) {
+          i = replaySegmentSlowly();
+          continue;
+        }
+        await savepoint('m');
+        try {
+          const outcome = await run(p, pending);
+          await flushRows(pending);
+          await release('m');
+          if (pending.some((r) => r.table === 'visits')) load.clear();
+          records.push({ m: p.m, status: outcome.status ?? 'applied', outcome });
+          last = seq;
+          i++;
+        } catch (err) {
+          await rollbackTo('m');
+          await release('m');
+          load.clear();
+          if (err instanceof Rejection || isPermanentDbError(err)) {
+            const r = err instanceof Rejection ? err : new Rejection('constraint_violation', '数据与服务器上的记录冲突，无法保存');
+            records.push({ m: p.m, status: 'rejected', code: r.code, reason: r.reason });
+            last = seq;
+            i++;
+          } else {
+            stopped = err instanceof TransientFailure ? err : new TransientFailure('database_error', String(err));
+            break;
+          }
+        }
+      }
+      // The end of the batch (or of what could run): write what is buffered; if that fails, the
+      // segment is replayed one mutation per savepoint.
+      if (await flushSegment(i)) break;
+      i = replaySegmentSlowly();
+      gap = false;
+      stopped = null;
+    }
+    await release('seg');
+
+    const progressed = records.some((r) => r.status !== 'duplicate');
+    if (!progressed) {
+      if (gap) throw new AppError('mutation_gap', { expected: last + 1 }, `client ${req.clientId} expected seq ${last + 1}`);
+      if (stopped) throw new AppError('unavailable', { code: stopped.code }, `push stopped: ${stopped.message}`);
+    }
+    if (last > startLast) await record(trx, req.clientId, viewer, last, records.filter((r) => r.status !== 'duplicate'));
+    const results: PushResult[] = records.map((r) => ({
+      seq: r.m.seq,
+      status: r.status,
+      ...(r.code ? { code: r.code } : {}),
+      ...(r.reason ? { reason: r.reason } : {}),
+    }));
+    return { lastMutationId: last, results };
+  });
+}
+
+function mergeKeys(prepared: Prepared[], last: number) {
+  const keys = { places: [] as string[], visits: [] as string[], templates: [] as string[], tasks: [] as string[], blobs: [] as string[] };
+  for (const p of prepared) {
+    if (p.m.seq <= last || !p.spec?.prefetch || p.rejection) continue;
+    const k = p.spec.prefetch(p.args);
+    keys.places.push(...(k.places ?? []));
+    keys.visits.push(...(k.visits ?? []));
+    keys.templates.push(...(k.templates ?? []));
+    keys.tasks.push(...(k.tasks ?? []));
+    keys.blobs.push(...(k.blobs ?? []));
+  }
+  return keys;
+}
+
+/** Advances the client, keeps every result (with a rejected mutation's arguments) and audits the writes. */
+async function record(trx: Kysely<Database>, clientId: string, viewer: Viewer, last: number, records: Recorded[]): Promise<void> {
+  await trx.updateTable('sync_client').set({ last_mutation_id: last, updated_at: new Date() }).where('client_id', '=', clientId).execute();
+  for (let i = 0; i < records.length; i += INSERT_CHUNK) {
+    const chunk = records.slice(i, i + INSERT_CHUNK);
+    await trx
+      .insertInto('mutation_result')
+      .values(
+        chunk.map((r) => ({
+          client_id: clientId,
+          seq: r.m.seq,
+          name: r.m.name,
+          status: r.status,
+          code: r.code ?? null,
+          reason: r.reason ?? null,
+          args: r.status === 'rejected' ? JSON.stringify(r.m.args ?? null) : null,
+          at: r.m.at,
+        })),
+      )
+      .execute();
+    const applied = chunk.filter((r) => r.status === 'applied');
+    if (applied.length === 0) continue;
+    await trx
+      .insertInto('audit_log')
+      .values(
+        applied.map((r) => ({
+          user_id: viewer.user.id,
+          device_id: viewer.deviceId,
+          action: `sync.${r.m.name}`,
+          entity: r.outcome?.entity ?? null,
+          entity_id: r.outcome?.entityId ?? null,
+          details: JSON.stringify({ clientId, seq: r.m.seq }),
+        })),
+      )
+      .execute();
+  }
+}

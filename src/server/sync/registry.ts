@@ -1,0 +1,123 @@
+/**
+ * Named, versioned mutations (SPEC §8): each is one module exporting a spec — its name, its zod
+ * argument schema and a handler run with the caller's current authorisation. A handler signals a
+ * permanent failure by throwing `Rejection` (recorded, the queue moves on) and a transient one by
+ * throwing `TransientFailure` (nothing advances; the client retries later).
+ */
+import type { Kysely } from 'kysely';
+import type { ZodType } from 'zod';
+import { MUTATION_ARGS, type MutationName } from '../../domain/sync';
+import type { Database } from '../db/schema';
+import type { Viewer } from '../scope/viewer';
+import type { Loaders } from './loaders';
+
+/** A permanent failure: validation, authorisation, an illegal transition. `reason` is Chinese. */
+export class Rejection extends Error {
+  constructor(
+    readonly code: string,
+    readonly reason: string,
+  ) {
+    super(`${code}: ${reason}`);
+    this.name = 'Rejection';
+  }
+}
+
+/** A failure that may go away (a blob not uploaded yet, the database unavailable). */
+export class TransientFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TransientFailure';
+  }
+}
+
+/** Append-only inserts a handler may defer: flushed in multi-row INSERTs by the push engine. */
+export type DeferredTable = 'visits' | 'blob_refs';
+
+export interface MutationContext {
+  /** The batch transaction; a handler that writes through it directly runs inside its own savepoint. */
+  trx: Kysely<Database>;
+  viewer: Viewer;
+  clientId: string;
+  seq: number;
+  /** When the mutation was made on the device. */
+  at: string;
+  receivedAt: Date;
+  /** Server receipt time minus the device's `sentAt`, when the device sent it. */
+  clockOffsetMs: number | null;
+  load: Loaders;
+  /** Buffers an insert-if-absent of an append-only row (see `deferrable`). */
+  defer(table: DeferredTable, row: Record<string, unknown>): void;
+}
+
+export interface MutationOutcome {
+  /** `duplicate`: the effect was already there (same id, same content); nothing changed. */
+  status?: 'applied' | 'duplicate';
+  entity?: string;
+  entityId?: string;
+}
+
+/** Ids a batch will read, loaded in one query per kind before the first handler runs. */
+export interface PrefetchKeys {
+  places?: string[];
+  visits?: string[];
+  templates?: string[];
+  tasks?: string[];
+  blobs?: string[];
+}
+
+export interface MutationSpec<A = unknown> {
+  name: string;
+  args: ZodType<A>;
+  /**
+   * True when the handler writes only through `ctx.defer` and throws before deferring anything:
+   * then it runs without a savepoint of its own and its rows join the batch's multi-row INSERT.
+   */
+  deferrable?: boolean;
+  prefetch?(args: A): PrefetchKeys;
+  handle(ctx: MutationContext, args: A): Promise<MutationOutcome>;
+}
+
+/** Any spec, whatever its argument type (the registry checks arguments with the spec's own schema). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyMutationSpec = MutationSpec<any>;
+
+/** A mutation of the shared contract: its argument schema comes from src/domain/sync.ts. */
+export function defineMutation<N extends MutationName>(
+  name: N,
+  spec: Omit<MutationSpec<(typeof MUTATION_ARGS)[N]['_output']>, 'name' | 'args'>,
+): MutationSpec<(typeof MUTATION_ARGS)[N]['_output']> {
+  return { name, args: MUTATION_ARGS[name] as unknown as ZodType<(typeof MUTATION_ARGS)[N]['_output']>, ...spec };
+}
+
+/** Resolves `name@version` exactly: every version stays accepted as long as its module is listed. */
+export class MutationRegistry {
+  readonly #byName = new Map<string, MutationSpec>();
+
+  constructor(specs: readonly AnyMutationSpec[] = []) {
+    for (const s of specs) this.add(s);
+  }
+
+  add(spec: AnyMutationSpec): this {
+    if (this.#byName.has(spec.name)) throw new Error(`mutation ${spec.name} registered twice`);
+    this.#byName.set(spec.name, spec as MutationSpec);
+    return this;
+  }
+
+  get(name: string): MutationSpec | undefined {
+    return this.#byName.get(name);
+  }
+
+  names(): string[] {
+    return [...this.#byName.keys()].sort();
+  }
+
+  /** A copy with more mutations (tests register test-only ones without touching the default). */
+  with(...specs: AnyMutationSpec[]): MutationRegistry {
+    const r = new MutationRegistry([...this.#byName.values()]);
+    for (const s of specs) r.add(s);
+    return r;
+  }
+}

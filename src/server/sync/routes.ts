@@ -1,0 +1,41 @@
+/** HTTP of the sync protocol (SPEC §8): push, pull, and the conflict list for coordinators. */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { pullRequestSchema, pushRequestSchema } from '../../domain/sync';
+import { authenticate } from '../auth/service';
+import type { AppDeps } from '../deps';
+import { AppError, parse } from '../errors';
+import { listConflicts } from './conflicts';
+import { pull } from './pull';
+import { push } from './push';
+
+/** A full push batch of visits (~1.2 KB each) fits; the general JSON limit stays at 1 MiB. */
+export const PUSH_BODY_LIMIT = 8 * 1024 * 1024;
+
+const CONFLICT_ROLES = new Set(['township_coordinator', 'county_admin']);
+const conflictQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.string().regex(/^\d{1,18}$/).optional(),
+});
+
+export function syncRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.post('/api/sync/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request) => {
+    const viewer = await authenticate(deps.db, request);
+    const body = parse(pushRequestSchema, request.body);
+    return push(deps.db, viewer, body);
+  });
+
+  app.post('/api/sync/pull', async (request) => {
+    const viewer = await authenticate(deps.db, request);
+    const body = parse(pullRequestSchema, request.body);
+    return pull(deps.db, viewer, body);
+  });
+
+  app.get('/api/sync/conflicts', async (request) => {
+    const viewer = await authenticate(deps.db, request);
+    if (!CONFLICT_ROLES.has(viewer.user.role)) throw new AppError('forbidden');
+    const q = parse(conflictQuery, request.query, 'query');
+    const items = await listConflicts(deps.db, viewer, q.limit, q.before ?? null);
+    return { items, nextCursor: items.length === q.limit ? items[items.length - 1]!.id : null };
+  });
+}

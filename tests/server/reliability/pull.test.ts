@@ -1,0 +1,91 @@
+/** Reliability of pull (SPEC §8): scopes granted and revoked, rows that move, a restored server. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setMeta } from '../../../src/server/db/meta';
+import { backends, setupContext, type Session, type TestContext } from '../harness';
+import { ids, newClientId, newPullState, pullAll, pullOnce } from './helpers';
+
+describe.each(backends)('pull reliability on %s', (backend) => {
+  let ctx: TestContext;
+  let worker: Session;
+  beforeAll(async () => {
+    ctx = await setupContext(backend);
+    worker = await ctx.login('worker0');
+  });
+  afterAll(() => ctx.close());
+
+  const grid = (i: number) => ctx.county.grids[i]!;
+  const setRegion = (regionId: string) =>
+    ctx.db.kysely.updateTable('users').set({ region_id: regionId }).where('id', '=', ctx.county.users.workers[0]!.id).execute();
+
+  it('11: a granted grid arrives as a full snapshot of even old rows; a revoked one is dropped', async () => {
+    const clientId = newClientId();
+    const state = newPullState();
+    await pullAll(ctx, worker, clientId, state);
+    const g1Places = ctx.county.dataset.places.filter((p) => p.gridId === grid(1).id).map((p) => p.id).sort();
+    expect(ids(state, 'place').filter((id) => g1Places.includes(id))).toEqual([]);
+
+    const community = grid(0).parentId!;
+    await setRegion(community);
+    try {
+      await pullAll(ctx, worker, clientId, state, 5);
+      expect(Object.keys(state.cursors)).toContain(`grid:${grid(1).id}`);
+      expect(ids(state, 'place').filter((id) => g1Places.includes(id))).toEqual(g1Places);
+      const g1Tasks = ctx.county.dataset.tasks.filter((t) => t.gridId === grid(1).id).length;
+      const tasks = [...state.rows.entries()].filter(([k, v]) => k.startsWith('task:') && v?.gridId === grid(1).id);
+      expect(tasks.length).toBe(g1Tasks);
+    } finally {
+      await setRegion(grid(0).id);
+    }
+    const body = await pullOnce(ctx, worker, clientId, state);
+    expect(body.dropScopes).toEqual([`grid:${grid(1).id}`]);
+    expect(Object.keys(body.cursors)).not.toContain(`grid:${grid(1).id}`);
+  });
+
+  it('12: a task moved to another grid leaves a tombstone in the old scope and appears in the new one', async () => {
+    const task = ctx.county.dataset.tasks.find((t) => t.gridId === grid(0).id)!;
+    const w0 = newPullState();
+    const w1 = newPullState();
+    const worker1 = await ctx.login('worker1');
+    await pullAll(ctx, worker, newClientId(), w0);
+    await pullAll(ctx, worker1, newClientId(), w1);
+    expect(w0.rows.has(`task:${task.id}`)).toBe(true);
+    expect(w1.rows.has(`task:${task.id}`)).toBe(false);
+
+    await ctx.db.kysely.updateTable('tasks').set({ grid_id: grid(1).id }).where('id', '=', task.id).execute();
+    const c0 = await pullAll(ctx, worker, Object.keys(w0.cursors).length ? newClientId() : newClientId(), w0);
+    expect(c0).toContainEqual({ entity: 'task', op: 'del', id: task.id });
+    expect(w0.rows.has(`task:${task.id}`)).toBe(false);
+    const c1 = await pullAll(ctx, worker1, newClientId(), w1);
+    expect(c1).toContainEqual(expect.objectContaining({ entity: 'task', op: 'put', id: task.id }));
+    expect(w1.rows.get(`task:${task.id}`)?.gridId).toBe(grid(1).id);
+    // And back: the old scope gets the row again, the new one a tombstone.
+    await ctx.db.kysely.updateTable('tasks').set({ grid_id: grid(0).id }).where('id', '=', task.id).execute();
+    await pullAll(ctx, worker, newClientId(), w0);
+    await pullAll(ctx, worker1, newClientId(), w1);
+    expect(w0.rows.has(`task:${task.id}`)).toBe(true);
+    expect(w1.rows.has(`task:${task.id}`)).toBe(false);
+  });
+
+  it('12b: a deleted row is delivered as a tombstone', async () => {
+    const state = newPullState();
+    await pullAll(ctx, worker, newClientId(), state);
+    const ev = ctx.county.dataset.ledgerEvents.find((e) => state.rows.has(`ledgerEvent:${e.id}`))!;
+    await ctx.db.kysely.deleteFrom('ledger_events').where('id', '=', ev.id).execute();
+    const changes = await pullAll(ctx, worker, newClientId(), state);
+    expect(changes).toEqual([{ entity: 'ledgerEvent', op: 'del', id: ev.id }]);
+  });
+
+  it('15: after a restore (new epoch) a client with the old epoch gets every scope again from scratch', async () => {
+    const clientId = newClientId();
+    const state = newPullState();
+    const first = await pullAll(ctx, worker, clientId, state);
+    const oldEpoch = state.epoch;
+    // (A snapshot leaves out older tombstones; the next pull may still name rows it never sent.)
+    expect((await pullAll(ctx, worker, clientId, state)).filter((c) => c.op === 'put')).toEqual([]);
+    await setMeta(ctx.db.kysely, 'epoch', '11111111-2222-4333-8444-555555555555');
+    const again = await pullAll(ctx, worker, clientId, state);
+    expect(state.epoch).not.toBe(oldEpoch);
+    expect(state.epoch).toBe('11111111-2222-4333-8444-555555555555');
+    expect(again.length).toBe(first.length);
+  });
+});

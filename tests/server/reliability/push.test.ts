@@ -1,0 +1,148 @@
+/**
+ * Reliability of push (SPEC §8), on PGlite and PostgreSQL: whatever is resent, reordered, poisoned or
+ * interrupted, every mutation takes effect exactly once and the queue never wedges.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { MUTATIONS } from '../../../src/server/sync/mutations';
+import { push } from '../../../src/server/sync/push';
+import { AppError } from '../../../src/server/errors';
+import type { Visit } from '../../../src/domain/entities';
+import { backends, setupContext, type Session, type TestContext } from '../harness';
+import { mutation, newClientId, pushOk, pushRaw, signedVisit, submit, viewerOf } from './helpers';
+
+describe.each(backends)('push reliability on %s', (backend) => {
+  let ctx: TestContext;
+  let worker: Session;
+  let workerId: string;
+  beforeAll(async () => {
+    ctx = await setupContext(backend);
+    worker = await ctx.login('worker0');
+    workerId = ctx.county.users.workers[0]!.id;
+  });
+  afterAll(() => ctx.close());
+
+  const visits = (n: number) => Promise.all(Array.from({ length: n }, () => signedVisit(ctx, worker, workerId, { placeId: ctx.county.dataset.places[1]!.id })));
+  const stored = async (vs: Visit[]) => {
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM visits WHERE id = ANY(${sql.val(vs.map((v) => v.id))}::uuid[])`.execute(ctx.db.kysely);
+    return rows[0]!.n;
+  };
+  const lastOf = async (clientId: string) =>
+    Number((await ctx.db.kysely.selectFrom('sync_client').select('last_mutation_id').where('client_id', '=', clientId).executeTakeFirst())?.last_mutation_id ?? 0);
+
+  it('1: the same batch pushed twice (response lost after commit) is answered with duplicates, one row each', async () => {
+    const clientId = newClientId();
+    const vs = await visits(5);
+    const batch = vs.map((v, i) => submit(i + 1, v));
+    const first = await pushOk(ctx, worker, clientId, batch);
+    expect(first.results.every((r) => r.status === 'applied')).toBe(true);
+    const second = await pushOk(ctx, worker, clientId, batch);
+    expect(second).toEqual({ lastMutationId: 5, results: batch.map((m) => ({ seq: m.seq, status: 'duplicate' })) });
+    expect(await stored(vs)).toBe(5);
+    const results = await ctx.db.kysely.selectFrom('mutation_result').select('seq').where('client_id', '=', clientId).execute();
+    expect(results.length).toBe(5);
+  });
+
+  it('2: a gap is refused with where to resume; resending from there works; a reordered batch is applied in seq order', async () => {
+    const clientId = newClientId();
+    const vs = await visits(6);
+    const later = [submit(4, vs[3]!), submit(5, vs[4]!)];
+    const gap = await pushRaw(ctx, worker, clientId, later);
+    expect(gap.statusCode).toBe(409);
+    expect(gap.json()).toMatchObject({ error: { code: 'mutation_gap', details: { expected: 1 } } });
+    expect(await stored(vs)).toBe(0);
+    const reordered = await pushOk(ctx, worker, clientId, [submit(3, vs[2]!), submit(1, vs[0]!), submit(2, vs[1]!)]);
+    expect(reordered.results.map((r) => [r.seq, r.status])).toEqual([[1, 'applied'], [2, 'applied'], [3, 'applied']]);
+    // A batch with a hole in the middle: what precedes the hole commits, the rest is resent.
+    const holed = await pushOk(ctx, worker, clientId, [...later, submit(7, vs[5]!)]);
+    expect(holed.lastMutationId).toBe(5);
+    expect(holed.results.map((r) => r.seq)).toEqual([4, 5]);
+    const resumed = await pushOk(ctx, worker, clientId, [submit(6, vs[5]!)]);
+    expect(resumed.lastMutationId).toBe(6);
+    expect(await stored(vs)).toBe(6);
+  });
+
+  it('3: a poison mutation in the middle is rejected once and does not wedge the queue', async () => {
+    const clientId = newClientId();
+    const vs = await visits(4);
+    const poison = { ...vs[1]!, note: '篡改' };
+    const batch = [submit(1, vs[0]!), submit(2, poison), mutation(3, 'task.start@1', { taskId: 'not-a-uuid' }), submit(4, vs[2]!), submit(5, vs[3]!)];
+    const res = await pushOk(ctx, worker, clientId, batch);
+    expect(res.results.map((r) => r.status)).toEqual(['applied', 'rejected', 'rejected', 'applied', 'applied']);
+    expect(res.lastMutationId).toBe(5);
+    const again = await pushOk(ctx, worker, clientId, batch);
+    expect(again.results.every((r) => r.status === 'duplicate')).toBe(true);
+    expect(await stored(vs)).toBe(3);
+  });
+
+  it('4: the database failing mid-push advances nothing past the failure; the retry applies everything once', async () => {
+    let failing = true;
+    const flaky = {
+      name: 'test.flaky@1',
+      args: z.strictObject({ n: z.number() }),
+      async handle(c: { trx: typeof ctx.db.kysely }) {
+        // A real statement first, so the failure lands inside the mutation's savepoint.
+        await sql`SELECT 1`.execute(c.trx);
+        if (failing) throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+        return { entity: 'test', entityId: undefined };
+      },
+    };
+    const registry = MUTATIONS.with(flaky);
+    const viewer = await viewerOf(ctx, worker);
+    const clientId = newClientId();
+    const vs = await visits(3);
+    const batch = [submit(1, vs[0]!), mutation(2, 'test.flaky@1', { n: 1 }), submit(3, vs[1]!), submit(4, vs[2]!)];
+
+    const partial = await push(ctx.db.kysely, viewer, { clientId, mutations: batch }, { registry });
+    expect(partial).toEqual({ lastMutationId: 1, results: [{ seq: 1, status: 'applied' }] });
+    expect(await stored(vs)).toBe(1);
+
+    // Nothing applicable before the failure: 503, nothing written.
+    const before = await ctx.db.kysely.selectFrom('mutation_result').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    const err = await push(ctx.db.kysely, viewer, { clientId, mutations: batch.slice(1) }, { registry }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).status).toBe(503);
+    expect(await lastOf(clientId)).toBe(1);
+    const after = await ctx.db.kysely.selectFrom('mutation_result').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+
+    failing = false;
+    const retry = await push(ctx.db.kysely, viewer, { clientId, mutations: batch }, { registry });
+    expect(retry.results.map((r) => r.status)).toEqual(['duplicate', 'applied', 'applied', 'applied']);
+    expect(await stored(vs)).toBe(3);
+    expect(await lastOf(clientId)).toBe(4);
+  });
+
+  it('4b: an unexpected failure of the batched insert falls back to one savepoint per mutation, same outcome', async () => {
+    const clientId = newClientId();
+    const vs = await visits(3);
+    // Another client stores vs[1] between this batch's prefetch and its insert: simulated by a
+    // mutation that inserts it itself in the middle of the batch.
+    const sneak = {
+      name: 'test.sneak@1',
+      args: z.strictObject({}),
+      async handle(c: { trx: typeof ctx.db.kysely }) {
+        const { visitToRow } = await import('../../../src/server/visits/rows');
+        const g = ctx.county.grids[0]!;
+        await c.trx.insertInto('visits').values(visitToRow(vs[1]!, { county_id: ctx.county.county.id, township_id: ctx.county.townships[0]!.id, grid_id: g.id })).execute();
+        return {};
+      },
+    };
+    const viewer = await viewerOf(ctx, worker);
+    const res = await push(ctx.db.kysely, viewer, { clientId, mutations: [submit(1, vs[0]!), mutation(2, 'test.sneak@1', {}), submit(3, vs[1]!), submit(4, vs[2]!)] }, { registry: MUTATIONS.with(sneak) });
+    expect(res.results.map((r) => r.status)).toEqual(['applied', 'applied', 'duplicate', 'applied']);
+    expect(await stored(vs)).toBe(3);
+  });
+
+  it('15b: an old mutation version stays accepted next to a newer one', async () => {
+    const v2 = { ...MUTATIONS.get('visit.submit@1')!, name: 'visit.submit@2' };
+    const registry = MUTATIONS.with(v2);
+    expect(registry.get('visit.submit@1')).toBeDefined();
+    expect(registry.get('visit.submit@2')).toBeDefined();
+    const viewer = await viewerOf(ctx, worker);
+    const vs = await visits(2);
+    const res = await push(ctx.db.kysely, viewer, { clientId: newClientId(), mutations: [submit(1, vs[0]!), mutation(2, 'visit.submit@2', { visit: vs[1]! })] }, { registry });
+    expect(res.results.map((r) => r.status)).toEqual(['applied', 'applied']);
+  });
+});

@@ -1,0 +1,50 @@
+/** Every sync endpoint rejects malformed bodies with a 4xx and writes nothing (SPEC §9). */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { backends, expectRejectsWithoutWrite, setupContext, type Session, type TestContext } from './harness';
+import { newClientId } from './reliability/helpers';
+
+describe.each(backends)('sync bad input on %s', (backend) => {
+  let ctx: TestContext;
+  let worker: Session;
+  beforeAll(async () => {
+    ctx = await setupContext(backend);
+    worker = await ctx.login('worker0');
+  });
+  afterAll(() => ctx.close());
+
+  const json = (url: string, payload: string) => ({ method: 'POST' as const, url, headers: { ...worker.headers, 'content-type': 'application/json' }, payload });
+  const m = { seq: 1, name: 'task.start@1', args: {}, at: '2025-05-12T02:00:00.000Z' };
+
+  it.each([
+    ['malformed JSON', '{"clientId":', 400, 'malformed_json'],
+    ['an array', '[]', 400, 'validation_failed'],
+    ['no mutations', JSON.stringify({ clientId: newClientId(), mutations: [] }), 400, 'validation_failed'],
+    ['a bad client id', JSON.stringify({ clientId: 'abc', mutations: [m] }), 400, 'validation_failed'],
+    ['a bad seq', JSON.stringify({ clientId: newClientId(), mutations: [{ ...m, seq: 0 }] }), 400, 'validation_failed'],
+    ['a bad name', JSON.stringify({ clientId: newClientId(), mutations: [{ ...m, name: 'drop table' }] }), 400, 'validation_failed'],
+    ['unknown fields', JSON.stringify({ clientId: newClientId(), mutations: [m], admin: true }), 400, 'validation_failed'],
+    ['a gap at the start', JSON.stringify({ clientId: newClientId(), mutations: [{ ...m, seq: 5 }] }), 409, 'mutation_gap'],
+  ] as const)('push: %s', async (_n, payload, status, code) => {
+    await expectRejectsWithoutWrite(ctx.app, json('/api/sync/push', payload), status, code);
+  });
+
+  it.each([
+    ['malformed JSON', '{', 400, 'malformed_json'],
+    ['a bad cursor', JSON.stringify({ clientId: newClientId(), epoch: null, cursors: { global: 'x' } }), 400, 'validation_failed'],
+    ['a bad scope key', JSON.stringify({ clientId: newClientId(), epoch: null, cursors: { 'grid:1': null } }), 400, 'validation_failed'],
+    ['a limit too large', JSON.stringify({ clientId: newClientId(), epoch: null, cursors: {}, limit: 100000 }), 400, 'validation_failed'],
+  ] as const)('pull: %s', async (_n, payload, status, code) => {
+    await expectRejectsWithoutWrite(ctx.app, json('/api/sync/pull', payload), status, code);
+  });
+
+  it('push and pull need a session', async () => {
+    await expectRejectsWithoutWrite(ctx.app, { method: 'POST', url: '/api/sync/push', payload: { clientId: newClientId(), mutations: [m] } }, 401, 'unauthenticated');
+    await expectRejectsWithoutWrite(ctx.app, { method: 'POST', url: '/api/sync/pull', payload: { clientId: newClientId(), epoch: null, cursors: {} } }, 401, 'unauthenticated');
+  });
+
+  it('conflicts: bad query', async () => {
+    const coord = await ctx.login('coord0');
+    await expectRejectsWithoutWrite(ctx.app, { method: 'GET', url: '/api/sync/conflicts?limit=0', headers: coord.headers }, 400, 'validation_failed');
+    await expectRejectsWithoutWrite(ctx.app, { method: 'GET', url: '/api/sync/conflicts?evil=1', headers: coord.headers }, 400, 'validation_failed');
+  });
+});
