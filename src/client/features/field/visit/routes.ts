@@ -1,4 +1,28 @@
-import type { RouteRecordRaw } from 'vue-router';
+import type { RouteLocationNormalized, RouteRecordRaw } from 'vue-router';
+import { FIELD_ROLES } from '../../../routing';
 
-/** The visit form (inspection and self-check) and visit pages. */
-export const visitRoutes: RouteRecordRaw[] = [];
+const gw = ['grid_worker'] as const;
+
+function q(route: RouteLocationNormalized, name: string): string | null {
+  const v = route.query[name];
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+/** The visit form (inspection and correction) and visit pages; lazy so they stay out of the entry chunk. */
+export const visitRoutes: RouteRecordRaw[] = [
+  {
+    // Linked from tasks and place pages: /field/visit/new?placeId=…&taskId=… (no taskId: ad hoc).
+    path: '/field/visit/new',
+    name: 'field-visit-new',
+    component: () => import('./VisitNew.vue'),
+    props: (route) => ({ placeId: q(route, 'placeId'), taskId: q(route, 'taskId'), amends: q(route, 'amends'), from: q(route, 'from') }),
+    meta: { roles: gw },
+  },
+  {
+    path: '/field/visits/:id',
+    name: 'field-visit',
+    component: () => import('./VisitShow.vue'),
+    props: true,
+    meta: { roles: FIELD_ROLES },
+  },
+];

@@ -1,0 +1,91 @@
+/**
+ * The draft of an open visit on the device: every change is written to the `meta` table under
+ * `draft:<placeId>:<taskId|adhoc|self|amend-…>`, so a reload, a crash or a flat battery restores the
+ * form exactly. Discarding is explicit. Photos already live in the blobs table; the ones a draft
+ * dropped are released when it ends, unless something else still references them.
+ */
+import { ref, watch, type Ref } from 'vue';
+import type { GridPatrolDB } from '../../../db/database';
+import { DRAFT_PREFIX, isDraftState, type VisitDraftState } from './visitDraft';
+
+export async function loadDraft(db: GridPatrolDB, key: string): Promise<VisitDraftState | null> {
+  const row = await db.meta.get(key);
+  return row && isDraftState(row.value) ? row.value : null;
+}
+
+/** Every hash a draft references now. */
+export function draftPhotos(s: VisitDraftState): string[] {
+  return [...Object.values(s.answers).flatMap((a) => a.evidence), ...s.findings.flatMap((f) => f.evidence)];
+}
+
+/**
+ * Deletes the draft and the blobs it took that are not yet uploaded and referenced by no pending
+ * mutation and no other draft. `keep` are hashes the caller has just submitted.
+ */
+export async function endDraft(db: GridPatrolDB, key: string, keep: readonly string[] = []): Promise<void> {
+  await db.transaction('rw', [db.meta, db.blobs, db.outbox], async () => {
+    const row = await db.meta.get(key);
+    await db.meta.delete(key);
+    if (!row || !isDraftState(row.value)) return;
+    const candidates = new Set([...row.value.photos, ...draftPhotos(row.value)]);
+    for (const sha of keep) candidates.delete(sha);
+    if (candidates.size === 0) return;
+    await db.outbox.each((e) => e.blobRefs.forEach((sha) => candidates.delete(sha)));
+    const others = await db.meta.where('key').startsWith(DRAFT_PREFIX).toArray();
+    for (const other of others) if (isDraftState(other.value)) draftPhotos(other.value).forEach((sha) => candidates.delete(sha));
+    for (const sha of candidates) {
+      const blob = await db.blobs.get(sha);
+      if (blob && blob.uploaded === 0) await db.blobs.delete(sha);
+    }
+  });
+}
+
+export interface DraftStore {
+  /** Why the last save failed (full disk); the form stays open and keeps the state in memory. */
+  saveError: Ref<string | null>;
+  /** Resolves when every change so far is on disk. */
+  flush: () => Promise<void>;
+  /** Stops saving (before submit or discard) and waits for the writes in flight. */
+  stop: () => Promise<void>;
+  /** Saving again after a failed submit. */
+  resume: () => void;
+}
+
+/** Saves `state` on every change, in order, one write at a time. */
+export function useDraftAutosave(db: GridPatrolDB, key: Ref<string | null>, state: Ref<VisitDraftState | null>): DraftStore {
+  const saveError = ref<string | null>(null);
+  let chain: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  function save(): void {
+    const k = key.value;
+    if (stopped || k === null || state.value === null) return;
+    // A snapshot now: later edits must not leak into this write.
+    const value = JSON.parse(JSON.stringify(state.value)) as VisitDraftState;
+    chain = chain
+      .then(() => db.meta.put({ key: k, value }))
+      .then(
+        () => {
+          saveError.value = null;
+        },
+        (error: unknown) => {
+          saveError.value = error instanceof Error ? error.message : String(error);
+        },
+      );
+  }
+
+  watch(state, save, { deep: true, flush: 'sync' });
+
+  return {
+    saveError,
+    flush: () => chain,
+    async stop() {
+      stopped = true;
+      await chain;
+    },
+    resume() {
+      stopped = false;
+      save();
+    },
+  };
+}

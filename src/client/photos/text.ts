@@ -1,0 +1,10 @@
+/** UI text of the photo capture and thumbnails. */
+export const PHOTO_TEXT = {
+  add: '拍照',
+  adding: '正在处理…',
+  remove: '删除照片',
+  photo: (n: number) => `照片 ${n}`,
+  missing: '照片不在本机',
+  failed: '照片处理失败，请重试',
+  count: (n: number) => `${n} 张照片`,
+} as const;
