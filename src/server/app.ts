@@ -69,7 +69,17 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const clientDir = opts.clientDir ?? CLIENT_DIR;
   const hasClient = fs.existsSync(path.join(clientDir, 'index.html'));
   if (hasClient) {
-    await app.register(fastifyStatic, { root: clientDir, wildcard: false, index: ['index.html'] });
+    // Files are looked up per request (wildcard), so a new build served by a running process — an app
+    // update — is found at once; hashed assets are immutable, the shell and the service worker never.
+    await app.register(fastifyStatic, {
+      root: clientDir,
+      wildcard: true,
+      index: ['index.html'],
+      setHeaders: (reply, filePath) => {
+        const rel = path.relative(clientDir, filePath);
+        void reply.header('cache-control', rel.startsWith('assets' + path.sep) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   }
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const url = request.url.split('?')[0] ?? '';
