@@ -140,6 +140,11 @@ export class GridPatrolDB extends Dexie {
       rejections: 'seq',
       shadows: 'key',
     });
+    // v2: `[taskId+placeId]` answers "which route places has this task's visits" from the index alone,
+    // without reading (and structured-cloning) whole visits — the task list's progress (SPEC §12).
+    this.version(2).stores({
+      visits: 'id, placeId, taskId, endedAt, [deviceId+endedAt], [taskId+placeId]',
+    });
   }
 
   entityTable<E extends EntityName>(entity: E): Table<EntityRows[E], string> {

@@ -2,8 +2,11 @@
  * "My work" read from the local database: the signed-in worker's open tasks that are due today or
  * overdue (business dates in Asia/Shanghai), with their route progress. Written for SPEC §12's
  * 50 ms budget on a device with 5,000 places and 20,000 visits: tasks through the `assigneeIds`
- * index, visits through the `taskId` index in one query for all cards — never a scan per card.
+ * index; progress from the keys of the `[taskId+placeId]` index alone (one key-cursor step per
+ * visited place, read in one transaction) — never whole visits, whose answers make them costly to
+ * clone, and never a scan (`bench/client.ts` measures it).
  */
+import Dexie from 'dexie';
 import { localDateTime } from '../../../../domain/calendar';
 import type { Place, Region, Subject, Task, Visit } from '../../../../domain/entities';
 import type { GridPatrolDB } from '../../../db/database';
@@ -51,27 +54,26 @@ export function matchesFilters(card: Pick<TaskCardData, 'task' | 'timing'>, filt
   return true;
 }
 
-/** Place ids of `taskId` that have a visit of that task, from visits read by the taskId index. */
-export function visitedPlacesByTask(visits: readonly Pick<Visit, 'taskId' | 'placeId'>[]): Map<string, Set<string>> {
-  const byTask = new Map<string, Set<string>>();
-  for (const v of visits) {
-    if (!v.taskId) continue;
-    let set = byTask.get(v.taskId);
-    if (!set) byTask.set(v.taskId, (set = new Set()));
-    set.add(v.placeId);
-  }
-  return byTask;
+/** The distinct place ids with a visit of `taskId`, from the `[taskId+placeId]` index keys only. */
+async function visitedPlaceIds(db: GridPatrolDB, taskId: string): Promise<Set<string>> {
+  const keys = await db.visits
+    .where('[taskId+placeId]')
+    .between([taskId, Dexie.minKey], [taskId, Dexie.maxKey], true, true)
+    .uniqueKeys();
+  return new Set(keys.map((k) => String((k as unknown[])[1])));
 }
 
 /** The worker's open tasks due today or overdue: overdue first, then by due time. */
 export async function loadMyTasks(db: GridPatrolDB, userId: string, now: Date): Promise<TaskCardData[]> {
   const today = localDateTime(now).date;
-  const tasks = (await db.tasks.where('assigneeIds').equals(userId).toArray()).filter(
-    (t) => isOpen(t) && localDateTime(t.dueAt).date <= today,
-  );
+  const [tasks, visited] = await db.transaction('r', db.tasks, db.visits, async () => {
+    const mine = (await db.tasks.where('assigneeIds').equals(userId).toArray()).filter(
+      (t) => isOpen(t) && localDateTime(t.dueAt).date <= today,
+    );
+    const places = await Promise.all(mine.map((t) => visitedPlaceIds(db, t.id)));
+    return [mine, new Map(mine.map((t, i) => [t.id, places[i]!]))] as const;
+  });
   if (tasks.length === 0) return [];
-  const visits = await db.visits.where('taskId').anyOf(tasks.map((t) => t.id)).toArray();
-  const visited = visitedPlacesByTask(visits);
   return tasks
     .map((task) => {
       const done = visited.get(task.id);
