@@ -41,7 +41,16 @@ async function ensureClientBuilt(): Promise<void> {
   if (built >= sources) return;
   console.log(built ? '客户端源码有更新，正在重新构建…' : '正在构建客户端…');
   const { build } = await import('vite');
-  await build({ root: ROOT, configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
+  // Always a production build, whatever NODE_ENV the server runs with: Vite makes a development build
+  // under NODE_ENV=development, and that one never registers the service worker (no offline app).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: ROOT, configFile: path.join(ROOT, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 async function open(config: Config): Promise<Db> {
@@ -67,7 +76,8 @@ async function printDemoAccounts(db: Db): Promise<void> {
 }
 
 async function start(config: Config): Promise<void> {
-  await ensureClientBuilt();
+  // CLIENT_DIR names a build made elsewhere: it is served as it is.
+  if (config.clientDir === undefined) await ensureClientBuilt();
   const db = await open(config);
   await sweepAuthTables(db.kysely);
   const production = config.nodeEnv === 'production';
@@ -79,7 +89,7 @@ async function start(config: Config): Promise<void> {
       throw new Error(`refusing to start in production: ${weak.length} account(s) still use the demo password (${weak.slice(0, 5).join(', ')})`);
     }
   }
-  const app = await buildApp(config, { db });
+  const app = await buildApp(config, { db, clientDir: config.clientDir });
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

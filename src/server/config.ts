@@ -16,6 +16,8 @@ const envSchema = z.object({
   PORT: portSchema.default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** Directory of a built PWA to serve instead of dist/client (served as is, never rebuilt). */
+  CLIENT_DIR: z.string().min(1).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
@@ -40,6 +42,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** Unset: dist/client, rebuilt at start when the client sources are newer. */
+  clientDir?: string | undefined;
   /** Unset: embedded PGlite persisted at `dataDir/pg`. */
   databaseUrl: string | undefined;
   nodeEnv: 'development' | 'production' | 'test';
@@ -84,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
+    clientDir: e.CLIENT_DIR === undefined ? undefined : path.resolve(e.CLIENT_DIR),
     databaseUrl: e.DATABASE_URL,
     nodeEnv: e.NODE_ENV,
     sessionTtlHours: e.SESSION_TTL_HOURS,

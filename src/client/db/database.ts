@@ -66,10 +66,17 @@ export interface RejectionRow {
   keys: string[];
 }
 
-/** A server row that arrived while local work on the same row was pending. */
+/**
+ * A server row that arrived while local work on the same row was pending — or, with `base`, the row
+ * as this device had it from the server before its first pending change (a deletion for a row the
+ * device created). A base is only a fallback: it is restored when a change to the row is rejected
+ * (`rejected`), and simply dropped once the pending work is confirmed.
+ */
 export interface ShadowRow {
   key: string;
   change: Change;
+  base?: true;
+  rejected?: true;
 }
 
 export interface EntityRows {

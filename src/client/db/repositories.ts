@@ -27,7 +27,8 @@ const nowIso = (opts: RepoOptions | undefined) => (opts?.now?.() ?? new Date()).
 /** Runs `fn` in one rw transaction over `tables`, translating a full disk into `StorageFullError`. */
 async function write<T>(db: GridPatrolDB, tables: Table[], fn: () => Promise<T>): Promise<T> {
   try {
-    return await db.transaction('rw', tables, fn);
+    // Every action may record the base of a row it touches first (see `appendOutbox`).
+    return await db.transaction('rw', [...tables, db.shadows], fn);
   } catch (error) {
     if (isQuotaExceeded(error)) throw new StorageFullError(error);
     throw error;
@@ -37,6 +38,23 @@ async function write<T>(db: GridPatrolDB, tables: Table[], fn: () => Promise<T>)
 interface Touch {
   entity: EntityName;
   id: string;
+  /** The row as it was before this action; `null` for a row the action creates. */
+  before: object | null;
+}
+
+/**
+ * Keeps the server's version of a row the device is about to change for the first time (no pending
+ * work on it yet, no shadow): if the server rejects the change, the row returns to it instead of
+ * keeping a value the server never accepted (the pull will not send an unchanged row again).
+ */
+async function keepBase(db: GridPatrolDB, t: Touch): Promise<void> {
+  const key = rowKey(t.entity, t.id);
+  if (await db.shadows.get(key)) return;
+  if ((await db.outbox.where('keys').equals(key).count()) > 0) return;
+  const change = t.before
+    ? { entity: t.entity, op: 'put' as const, id: t.id, data: { ...t.before } as Record<string, unknown> }
+    : { entity: t.entity, op: 'del' as const, id: t.id };
+  await db.shadows.put({ key, change, base: true });
 }
 
 /** Appends one mutation; call inside the action's transaction. Returns its seq. */
@@ -48,6 +66,7 @@ async function appendOutbox<N extends MutationName>(
   touched: Touch[],
   blobRefs: string[] = [],
 ): Promise<number> {
+  for (const t of touched) await keepBase(db, t);
   return db.outbox.add({
     name,
     args,
@@ -88,6 +107,7 @@ async function townshipOf(db: GridPatrolDB, gridId: string): Promise<string | un
 }
 
 class ChainMoved extends Error {}
+const CHAIN_ATTEMPTS = 30;
 
 async function saveVisit(
   db: GridPatrolDB,
@@ -95,7 +115,10 @@ async function saveVisit(
   name: 'visit.submit@1' | 'visit.amend@1',
   opts?: RepoOptions,
 ): Promise<SubmitVisitResult> {
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < CHAIN_ATTEMPTS; attempt++) {
+    // Another tab extended the chain between our read and our write: wait a little (jittered, so two
+    // tabs saving in a loop do not keep colliding) and build the visit on the new head.
+    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
     // Step 1: read what the hash and the case depend on.
     const prevHash = (await db.getMeta('prevHash')) ?? null;
     const template = await db.templates.get(draft.templateId);
@@ -139,11 +162,11 @@ async function saveVisit(
         await db.visits.add(visit);
         await db.setMeta('prevHash', visit.hash);
         const args = { visit } as MutationArgs<typeof name>;
-        const seq = await appendOutbox(db, name, args, at, [{ entity: 'visit', id: visit.id }], visitEvidence(visit));
+        const seq = await appendOutbox(db, name, args, at, [{ entity: 'visit', id: visit.id, before: null }], visitEvidence(visit));
         if (caseRow) {
           await db.cases.add(caseRow);
           const { version: _v, ...rest } = caseRow;
-          await appendOutbox(db, 'case.open@1', { case: rest }, at, [{ entity: 'case', id: caseRow.id }], rest.events.flatMap((e) => e.evidence));
+          await appendOutbox(db, 'case.open@1', { case: rest }, at, [{ entity: 'case', id: caseRow.id, before: null }], rest.events.flatMap((e) => e.evidence));
         }
         return { visit, case: caseRow, seq };
       });
@@ -177,7 +200,7 @@ export async function startTask(db: GridPatrolDB, taskId: string, opts?: RepoOpt
     const task = await db.tasks.get(taskId);
     if (!task) throw new NotFoundError('task', taskId);
     await db.tasks.put({ ...task, status: 'in_progress' });
-    return appendOutbox(db, 'task.start@1', { taskId, at }, at, [{ entity: 'task', id: taskId }]);
+    return appendOutbox(db, 'task.start@1', { taskId, at }, at, [{ entity: 'task', id: taskId, before: task }]);
   });
 }
 
@@ -187,7 +210,7 @@ export async function completeTask(db: GridPatrolDB, taskId: string, visitIds: s
     const task = await db.tasks.get(taskId);
     if (!task) throw new NotFoundError('task', taskId);
     await db.tasks.put({ ...task, status: 'done' });
-    return appendOutbox(db, 'task.complete@1', { taskId, at, visitIds }, at, [{ entity: 'task', id: taskId }]);
+    return appendOutbox(db, 'task.complete@1', { taskId, at, visitIds }, at, [{ entity: 'task', id: taskId, before: task }]);
   });
 }
 
@@ -227,8 +250,8 @@ export async function createSubject(db: GridPatrolDB, draft: SubjectDraft, opts?
     await db.ledgerEvents.add(event);
     const { version: _v, ...rest } = subject;
     await appendOutbox(db, 'subject.create@1', { subject: rest, eventId: event.id }, at, [
-      { entity: 'subject', id: subject.id },
-      { entity: 'ledgerEvent', id: event.id },
+      { entity: 'subject', id: subject.id, before: null },
+      { entity: 'ledgerEvent', id: event.id, before: null },
     ]);
     return subject;
   });
@@ -251,8 +274,8 @@ export async function updateSubject(
     await db.subjects.put(after);
     await db.ledgerEvents.add({ id: eventId, subjectId: id, action: 'update', at, by: db.userId, reason, diff: diffOf(before, patch) });
     await appendOutbox(db, 'subject.update@1', { id, baseVersion: before.version, patch, reason, eventId, at }, at, [
-      { entity: 'subject', id },
-      { entity: 'ledgerEvent', id: eventId },
+      { entity: 'subject', id, before },
+      { entity: 'ledgerEvent', id: eventId, before: null },
     ]);
     return after;
   });
@@ -286,8 +309,8 @@ async function changeListing(
     });
     const name = action === 'delist' ? 'subject.delist@1' : 'subject.relist@1';
     await appendOutbox(db, name, { id, reason, eventId, at }, at, [
-      { entity: 'subject', id },
-      { entity: 'ledgerEvent', id: eventId },
+      { entity: 'subject', id, before },
+      { entity: 'ledgerEvent', id: eventId, before: null },
     ]);
     return after;
   });
@@ -314,7 +337,7 @@ export async function updatePlace(db: GridPatrolDB, id: string, patch: PlacePatc
     if (!before) throw new NotFoundError('place', id);
     const after: Place = { ...before, ...patch };
     await db.places.put(after);
-    await appendOutbox(db, 'place.update@1', { id, baseVersion: before.version, patch }, at, [{ entity: 'place', id }]);
+    await appendOutbox(db, 'place.update@1', { id, baseVersion: before.version, patch }, at, [{ entity: 'place', id, before }]);
     return after;
   });
 }
@@ -328,7 +351,7 @@ export async function openCase(db: GridPatrolDB, input: Omit<NewCaseInput, 'by'>
   return write(db, [db.cases, db.outbox], async () => {
     await db.cases.add(row);
     const { version: _v, ...rest } = row;
-    await appendOutbox(db, 'case.open@1', { case: rest }, at, [{ entity: 'case', id: row.id }], rest.events.flatMap((e) => e.evidence));
+    await appendOutbox(db, 'case.open@1', { case: rest }, at, [{ entity: 'case', id: row.id, before: null }], rest.events.flatMap((e) => e.evidence));
     return row;
   });
 }
@@ -362,7 +385,7 @@ export async function transitionCase(
       'case.transition@1',
       { caseId, eventId, to: input.to, at, note: input.note ?? null, evidence },
       at,
-      [{ entity: 'case', id: caseId }],
+      [{ entity: 'case', id: caseId, before }],
       evidence,
     );
     return after;

@@ -48,14 +48,22 @@ export async function applyOrShadow(db: GridPatrolDB, change: Change, pending: R
   return true;
 }
 
-/** Applies the shadows of rows no outbox entry touches any more. */
-export async function settleShadows(db: GridPatrolDB): Promise<void> {
+/**
+ * Applies the shadows of rows no outbox entry touches any more. A base (the row before local work)
+ * is restored only if a change to the row was rejected (`rejectedKeys` now, or marked earlier while
+ * other work on the row was still pending); otherwise the confirmed local row stands.
+ */
+export async function settleShadows(db: GridPatrolDB, rejectedKeys: ReadonlySet<string> = new Set()): Promise<void> {
   const shadows = await db.shadows.toArray();
   if (shadows.length === 0) return;
   const pending = await pendingKeys(db);
   for (const s of shadows) {
-    if (pending.has(s.key)) continue;
-    await applyChange(db, s.change);
+    const rejected = s.rejected === true || rejectedKeys.has(s.key);
+    if (pending.has(s.key)) {
+      if (s.base && rejected && !s.rejected) await db.shadows.put({ ...s, rejected: true });
+      continue;
+    }
+    if (!s.base || rejected) await applyChange(db, s.change);
     await db.shadows.delete(s.key);
   }
 }
@@ -64,7 +72,7 @@ const SCOPED: EntityName[] = ['region', 'place', 'subject', 'ledgerEvent', 'task
 
 /**
  * Deletes rows that belonged to a dropped scope and to no scope still held, except rows with
- * pending local work. Users and checklist templates belong to no scope and stay.
+ * pending local work. Checklist templates belong to no scope and stay; colleagues go with their grid.
  */
 export async function purgeScopes(
   db: GridPatrolDB,
@@ -72,6 +80,7 @@ export async function purgeScopes(
   held: ReadonlySet<string>,
   pending: ReadonlySet<string>,
 ): Promise<void> {
+  const regions = new Map((await db.regions.toArray()).map((r) => [r.id, r]));
   const places = await db.places.toArray();
   const subjects = await db.subjects.toArray();
   const gridOfPlace = new Map(places.map((p) => [p.id, p.gridId]));
@@ -88,6 +97,21 @@ export async function purgeScopes(
     });
     await table.bulkDelete(doomed);
   }
+  // Colleagues arrive with a grid (its workers, its township's coordinators) and leave with it
+  // (SPEC §9, minimisation); the signed-in user's own row stays.
+  const pathOf = (gridId: string): string[] => {
+    const out: string[] = [];
+    for (let id: string | null | undefined = gridId, depth = 0; id && depth < 8; depth++, id = regions.get(id)?.parentId) out.push(id);
+    return out;
+  };
+  const gridsOf = (keys: ReadonlySet<string>) => [...keys].filter((k) => k.startsWith('grid:')).map((k) => k.slice('grid:'.length));
+  const heldRegions = new Set(gridsOf(held).flatMap(pathOf));
+  const droppedRegions = new Set(gridsOf(dropped).flatMap(pathOf));
+  const leaving = (await db.users.toArray())
+    .filter((u) => u.id !== db.userId && !pending.has(rowKey('user', u.id)))
+    .filter((u) => droppedRegions.has(u.regionId) && !heldRegions.has(u.regionId))
+    .map((u) => u.id);
+  await db.users.bulkDelete(leaving);
 }
 
 /** After a server restore: forget every synced row and shadow, keep rows with pending local work. */

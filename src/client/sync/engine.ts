@@ -10,6 +10,7 @@
  * versions, and lets a gap error rewind to any seq the server still lacks.
  */
 import type { PullRequest, PullResponse, PushResponse } from '../../domain/sync';
+import { uuidv7 } from '../../domain/ids';
 import type { GridPatrolDB, StoredOutboxEntry } from '../db/database';
 import { applyOrShadow, clearSynced, pendingKeys, pullTables, purgeScopes, settleShadows } from './apply';
 import {
@@ -190,6 +191,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   // -- push --
 
+  async function markBlobsUnsent(batch: StoredOutboxEntry[]): Promise<void> {
+    const refs = [...new Set(batch.flatMap((e) => e.blobRefs))];
+    if (refs.length > 0) await db.blobs.where('sha256').anyOf(refs).modify({ uploaded: 0 });
+  }
+
   function unacked(limit: number): Promise<StoredOutboxEntry[]> {
     // `acked` is the leading part of the [acked+seq] index: unacknowledged entries in seq order.
     return db.outbox.where('acked').equals(0).limit(limit).toArray();
@@ -202,6 +208,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return db.transaction('rw', [...pullTables(db), db.rejections], async () => {
       let rejected = 0;
       const rejectedSeqs = new Set<number>();
+      const rejectedKeys = new Set<string>();
       for (const r of response.results) {
         if (r.status !== 'rejected') continue;
         const entry = bySeq.get(r.seq);
@@ -218,12 +225,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         });
         await db.outbox.delete(entry.seq);
         rejectedSeqs.add(entry.seq);
+        for (const k of entry.keys) rejectedKeys.add(k);
         rejected++;
       }
       const ackSeqs = batch.filter((e) => e.seq <= response.lastMutationId && !rejectedSeqs.has(e.seq)).map((e) => e.seq);
       await db.outbox.where('seq').anyOf(ackSeqs).modify({ acked: 1 });
       // A rejected change leaves its rows to the server's version, held back while it was pending.
-      if (rejected > 0) await settleShadows(db);
+      // A row changed only by rejected work returns to the version it had before (its base).
+      if (rejected > 0) await settleShadows(db, rejectedKeys);
       return { acked: ackSeqs.length, rejected };
     });
   }
@@ -247,6 +256,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     let pushed = 0;
     let rejected = 0;
     let gaps = 0;
+    let blobRetries = 0;
     for (;;) {
       const batch = await unacked(PUSH_BATCH);
       if (batch.length === 0) return { pushed, rejected };
@@ -261,6 +271,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           gaps++;
           await rewindTo(error.expected);
           continue;
+        }
+        if (isBlobMissing(error)) {
+          // The server lacks a photo this device marked as sent (lost by a restore, or never stored):
+          // without sending it again the queue would wait for it forever.
+          await markBlobsUnsent(batch);
+          if (blobRetries++ < 1) {
+            await uploadBlobs();
+            continue;
+          }
         }
         throw error;
       }
@@ -278,19 +297,30 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   type PageOutcome = 'applied' | 'stale' | 'epoch_reset';
 
   async function applyPage(request: PullRequest, page: PullResponse, generation: number): Promise<PageOutcome> {
-    return db.transaction('rw', pullTables(db), async () => {
+    return db.transaction('rw', [...pullTables(db), db.blobs], async () => {
       if (generation !== pullGeneration) return 'stale';
       const epoch = (await db.getMeta('epoch')) ?? null;
       const cursors = (await db.getMeta('cursors')) ?? {};
       if (epoch !== request.epoch || !sameCursors(cursors, request.cursors)) return 'stale';
+      // The page's lastMutationId speaks of the client id it was asked for, not of a rotated one.
+      if ((await db.getMeta('clientId')) !== request.clientId) return 'stale';
 
       if (request.epoch !== null && page.epoch !== request.epoch) {
-        // The server database was restored: what this device synced may no longer exist there.
-        // Keep pending work (and resend what was only acknowledged), resnapshot everything else.
+        // The server database was restored: what this device synced may no longer exist there, and
+        // the server's idea of this client (its lastMutationId, even its row) may be older than the
+        // outbox. Keep pending work (and resend what was only acknowledged) under a NEW client id:
+        // the server accepts a new client's first push at any seq, and every mutation is idempotent
+        // by the ids it carries, so what the restored server still has is answered as a duplicate.
+        // Blobs it may have lost are uploaded again (PUT is idempotent). Resnapshot everything else.
         await clearSynced(db, await pendingKeys(db));
         await db.outbox.toCollection().modify({ acked: 0 });
+        const refs = new Set<string>();
+        await db.outbox.each((e) => e.blobRefs.forEach((r) => refs.add(r)));
+        if (refs.size > 0) await db.blobs.where('sha256').anyOf([...refs]).modify({ uploaded: 0 });
+        await db.setMeta('clientId', uuidv7());
         await db.setMeta('epoch', page.epoch);
         await db.setMeta('cursors', {});
+        await db.setMeta('lastMutationId', 0);
         return 'epoch_reset';
       }
 
@@ -311,13 +341,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     });
   }
 
-  async function pullAll(clientId: string): Promise<{ pages: number; stalePages: number; epochReset: boolean }> {
+  async function pullAll(): Promise<{ pages: number; stalePages: number; epochReset: boolean }> {
     let pages = 0;
     let epochReset = false;
     for (let i = 0; i < MAX_PULL_PAGES; i++) {
       const generation = ++pullGeneration;
       const request: PullRequest = {
-        clientId,
+        // Read per page: an epoch reset rotates the client id.
+        clientId: await db.clientId(),
         epoch: (await db.getMeta('epoch')) ?? null,
         cursors: (await db.getMeta('cursors')) ?? {},
       };
@@ -338,14 +369,35 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   // -- one cycle --
 
   async function cycle(): Promise<SyncResult> {
-    const clientId = await db.clientId();
-    const blobsUploaded = await uploadBlobs();
-    const { pushed, rejected } = await pushAll(clientId);
-    const pulled = await pullAll(clientId);
+    const result: SyncResult = { blobsUploaded: 0, pushed: 0, rejected: 0, pages: 0, stalePages: 0, epochReset: false };
+    // A second round only after a pull found the server restored: the kept work then goes out under
+    // the new client id, and the pull after it confirms it.
+    for (let round = 0; round < 2; round++) {
+      result.blobsUploaded += await uploadBlobs();
+      let gap: SyncProtocolError | null = null;
+      try {
+        const pushed = await pushAll(await db.clientId());
+        result.pushed += pushed.pushed;
+        result.rejected += pushed.rejected;
+      } catch (error) {
+        // The server lacks changes the outbox no longer holds: it was probably restored. The pull
+        // tells (a new epoch rotates the client id); otherwise the gap is reported.
+        if (!(error instanceof SyncProtocolError && error.code === 'gap_unrecoverable' && round === 0)) throw error;
+        gap = error;
+      }
+      const pulled = await pullAll();
+      result.pages += pulled.pages;
+      result.stalePages += pulled.stalePages;
+      result.epochReset ||= pulled.epochReset;
+      if (!pulled.epochReset) {
+        if (gap) throw gap;
+        break;
+      }
+    }
     const at = iso();
     await db.setMeta('lastSyncAt', at);
     emit({ lastSyncAt: at });
-    return { blobsUploaded, pushed, rejected, ...pulled };
+    return result;
   }
 
   function syncOnce(): Promise<SyncResult> {
@@ -461,6 +513,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return () => listeners.delete(listener);
     },
   };
+}
+
+/** The push waits for a blob the server does not have (503 with `details.code` `blob_missing`). */
+function isBlobMissing(error: unknown): boolean {
+  return error instanceof ServerError && (error.details as { code?: unknown } | undefined)?.code === 'blob_missing';
 }
 
 /** Whether a failure is worth retrying unchanged later (the scheduler backs off either way). */

@@ -5,7 +5,7 @@
  * Failures are typed so the engine can tell what to do: retry later (network, 5xx), re-authenticate
  * (401), resend from the server's position (409 `mutation_gap`), or give up on the request (other 4xx).
  */
-import type { PullRequest, PullResponse, PushRequest, PushResponse } from '../../domain/sync';
+import { pullResponseSchema, pushResponseSchema, type PullRequest, type PullResponse, type PushRequest, type PushResponse } from '../../domain/sync';
 import { URLS } from '../api';
 
 export interface SyncTransport {
@@ -98,6 +98,12 @@ export function errorFromResponse(status: number, body: unknown): TransportError
   return new ClientRequestError(code, message, status, e?.details);
 }
 
+/** A success whose body is not the protocol's answer is no answer: retried later, never applied. */
+function checked(schema: { safeParse(v: unknown): { success: boolean } }, body: unknown): unknown {
+  if (!schema.safeParse(body).success) throw new NetworkError('服务器响应格式不正确', 'bad_response');
+  return body;
+}
+
 export function createHttpTransport(
   baseUrl: string,
   getAuth: () => TransportAuth | Promise<TransportAuth>,
@@ -121,6 +127,10 @@ export function createHttpTransport(
       const text = await response.text();
       parsed = text === '' ? undefined : JSON.parse(text);
     } catch {
+      // A connection broken in the middle of the body, or not JSON (a captive portal's page): for a
+      // success that is no answer at all — the request may or may not have been handled, so it is
+      // retried like a lost response, never taken as an empty one.
+      if (response.ok) throw new NetworkError('服务器响应不完整', 'bad_response');
       parsed = undefined;
     }
     if (!response.ok) throw errorFromResponse(response.status, parsed);
@@ -129,10 +139,10 @@ export function createHttpTransport(
 
   return {
     async push(body) {
-      return (await send('POST', SYNC_URLS.push, JSON.stringify(body), 'application/json')) as PushResponse;
+      return checked(pushResponseSchema, await send('POST', SYNC_URLS.push, JSON.stringify(body), 'application/json')) as PushResponse;
     },
     async pull(body) {
-      return (await send('POST', SYNC_URLS.pull, JSON.stringify(body), 'application/json')) as PullResponse;
+      return checked(pullResponseSchema, await send('POST', SYNC_URLS.pull, JSON.stringify(body), 'application/json')) as PullResponse;
     },
     async putBlob(sha256, data, contentType) {
       await send('PUT', SYNC_URLS.blob(sha256), data, contentType);
