@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { uuidv7 } from '../../src/domain/ids';
 import { MUTATION_ARGS } from '../../src/domain/sync';
 import { MUTATIONS } from '../../src/server/sync/mutations';
+import { auditTrail } from '../../src/server/audit/log';
 import { makeTask } from '../factories';
 import { taskToRow } from '../../src/server/tasks/rows';
 import { backends, setupContext, type Session, type TestContext } from './harness';
@@ -43,8 +44,10 @@ describe.each(backends)('sync on %s', (backend) => {
     const row = await ctx.db.kysely.selectFrom('visits').select(['clock_offset_ms', 'received_at', 'flags', 'grid_id']).where('id', '=', visit.id).executeTakeFirstOrThrow();
     expect(Number(row.clock_offset_ms)).toBeGreaterThanOrEqual(5000);
     expect(row.grid_id).toBe(ctx.county.grids[0]!.id);
-    const audit = await ctx.db.kysely.selectFrom('audit_log').selectAll().where('entity_id', '=', visit.id).execute();
+    // Audited once: who, on which device, by which client and mutation (one audit row per push batch).
+    const audit = await auditTrail(ctx.db.kysely, 'visit', visit.id);
     expect(audit.map((a) => a.action)).toEqual(['sync.visit.submit@1']);
+    expect(audit[0]).toMatchObject({ userId: workerId, deviceId: worker.deviceId, details: { clientId, seq: 1 } });
     const again = await pushOk(ctx, worker, clientId, [submit(1, visit)]);
     expect(again.results).toEqual([{ seq: 1, status: 'duplicate' }]);
     // The same visit under a new seq (a re-created outbox entry) is a duplicate success, not a second row.
@@ -73,10 +76,14 @@ describe.each(backends)('sync on %s', (backend) => {
       ['rejected', 'visit_conflict'],
     ]);
     for (const r of res.results.slice(1)) expect(r.reason).toMatch(/[\u4e00-\u9fa5]/);
+    // The batch is recorded once with what it decided; each rejected mutation with its code and reason.
+    const batches = await ctx.db.kysely.selectFrom('sync_batch').selectAll().where('client_id', '=', clientId).execute();
+    expect(batches.map((b) => [Number(b.first_seq), Number(b.last_seq), b.applied, b.duplicates, b.rejected])).toEqual([[1, 6, 1, 0, 5]]);
     const stored = await ctx.db.kysely.selectFrom('mutation_result').selectAll().where('client_id', '=', clientId).orderBy('seq').execute();
-    expect(stored.map((r) => r.status)).toEqual(['applied', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
+    expect(stored.map((r) => [Number(r.seq), r.status, r.code, r.reason])).toEqual(res.results.slice(1).map((r) => [r.seq, 'rejected', r.code, r.reason]));
     // A rejected mutation keeps its arguments: nothing the device sent is lost.
-    expect((stored[1]!.args as { visit: { id: string } }).visit.id).toBe(tampered.id);
+    expect((stored[0]!.args as { visit: { id: string; note: string } }).visit).toMatchObject({ id: tampered.id, note: '事后修改' });
+    expect(stored.map((r) => (r.args as { visit: { id: string } }).visit.id)).toEqual([tampered.id, badAnswers.id, foreign.id, otherDevice.id, sameIdOther.id]);
   });
 
   it('rejects unknown mutations and versions, and malformed arguments, without wedging the queue', async () => {

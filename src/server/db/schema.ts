@@ -215,6 +215,18 @@ export interface MutationResultTable {
   _xid: Xid;
 }
 
+/** One row per push transaction that advanced a client (migration 3). */
+export interface SyncBatchTable {
+  client_id: string;
+  first_seq: ColumnType<string, number, number>;
+  last_seq: ColumnType<string, number, number>;
+  applied: Generated<number>;
+  duplicates: Generated<number>;
+  rejected: Generated<number>;
+  received_at: Generated<Date>;
+  _xid: Xid;
+}
+
 export interface SyncConflictTable {
   id: Generated<string>;
   entity: string;
@@ -289,6 +301,7 @@ export interface Database {
   audit_log: AuditLogTable;
   sync_client: SyncClientTable;
   mutation_result: MutationResultTable;
+  sync_batch: SyncBatchTable;
   sync_conflict: SyncConflictTable;
   tombstones: TombstonesTable;
   blobs: BlobsTable;
@@ -329,6 +342,7 @@ export const DATA_TABLES = [
   'meta',
   'sync_client',
   'mutation_result',
+  'sync_batch',
   'sync_conflict',
   'tombstones',
   'blobs',

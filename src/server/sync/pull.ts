@@ -214,13 +214,19 @@ async function pullScope(
   return { items, more };
 }
 
-/** The client's last mutation whose effects lie below the horizon (so this pull or an earlier one carries them). */
+/**
+ * The client's last mutation whose effects lie below the horizon (so this pull or an earlier one
+ * carries them). Every push transaction that advanced the client wrote one `sync_batch` row stamped
+ * with its `_xid`; a batch at or above the horizon may have written rows this pull does not deliver
+ * yet, so the answer stops just before the first seq of the earliest such batch. Otherwise every
+ * batch the snapshot sees is below the horizon and `last_mutation_id` (read in the same snapshot) holds.
+ */
 async function lastMutationBelow(db: Kysely<Database>, viewer: Viewer, clientId: string, horizon: string): Promise<number> {
   const c = await db.selectFrom('sync_client').select(['user_id', 'last_mutation_id']).where('client_id', '=', clientId).executeTakeFirst();
   if (!c) return 0;
   if (c.user_id !== viewer.user.id) throw new AppError('forbidden', undefined, `client ${clientId} belongs to another user`);
   const { rows } = await sql<{ seq: string | null }>`
-    SELECT min(seq)::text AS seq FROM mutation_result WHERE client_id = ${clientId} AND _xid >= ${horizon}::xid8`.execute(db);
+    SELECT min(first_seq)::text AS seq FROM sync_batch WHERE client_id = ${clientId} AND _xid >= ${horizon}::xid8`.execute(db);
   const pending = rows[0]?.seq;
   return pending == null ? Number(c.last_mutation_id) : Number(pending) - 1;
 }

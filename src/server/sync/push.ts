@@ -4,30 +4,37 @@
  * Every mutation is isolated. A handler that writes directly runs inside its own savepoint, released
  * on success and rolled back on a permanent failure. Append-only inserts (`deferrable` handlers:
  * visits) only read and buffer rows, so a rejection has nothing to roll back; their rows go to the
- * database in multi-row INSERTs under a segment savepoint. If such a flush fails unexpectedly, the
+ * database in batched INSERTs (visits: one jsonb parameter per 500, see visit-insert.ts) under a
+ * segment savepoint. If such a flush fails unexpectedly, the
  * segment is rolled back and replayed one mutation per savepoint, which decides each one exactly as
  * the slow path would — the fast path never changes an outcome.
  *
  * `seq ≤ last` is a duplicate; a gap stops the batch (409 when nothing was processed before it);
  * a permanent failure is recorded as rejected and advances; a transient failure stops the batch there:
  * what was processed before it commits, nothing after it does (503 when nothing was processed).
+ *
+ * What a batch decided is recorded in its transaction (see `record`): one `sync_batch` row for the
+ * seq range, one `mutation_result` row per rejected mutation, one audit row listing the applied ones.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Mutation, PushRequest, PushResponse, PushResult } from '../../domain/sync';
 import type { Database } from '../db/schema';
 import { AppError } from '../errors';
+import { audit, SYNC_PUSH_ACTION, type AuditedMutation, type SyncPushAudit } from '../audit/log';
 import type { Viewer } from '../scope/viewer';
 import { Loaders } from './loaders';
 import { MUTATIONS } from './mutations';
 import {
   Rejection,
   TransientFailure,
+  type DeferredRow,
   type DeferredTable,
   type MutationContext,
   type MutationOutcome,
   type MutationRegistry,
   type MutationSpec,
 } from './registry';
+import { insertVisits, type VisitInsert } from './visit-insert';
 
 const INSERT_CHUNK = 500;
 
@@ -63,16 +70,25 @@ function prepare(m: Mutation, registry: MutationRegistry): Prepared {
   return { m, spec, args: parsed.data };
 }
 
-async function lockClient(trx: Kysely<Database>, clientId: string, viewer: Viewer): Promise<number> {
+/**
+ * The row of a client the server has never seen: its FIRST push may start at any seq, so the row
+ * starts just below it. A device whose client id the server lost (a restore) rotates to a new id
+ * and keeps numbering its outbox where it was; its pending work is then accepted, not a gap.
+ */
+async function insertNewClient(trx: Kysely<Database>, clientId: string, viewer: Viewer, firstSeq: number): Promise<void> {
+  await trx
+    .insertInto('sync_client')
+    .values({ client_id: clientId, user_id: viewer.user.id, device_id: viewer.deviceId, last_mutation_id: Math.max(0, firstSeq - 1) })
+    .onConflict((oc) => oc.column('client_id').doNothing())
+    .execute();
+}
+
+async function lockClient(trx: Kysely<Database>, clientId: string, viewer: Viewer, firstSeq: number): Promise<number> {
   const select = () =>
     trx.selectFrom('sync_client').select(['user_id', 'device_id', 'last_mutation_id']).where('client_id', '=', clientId).forUpdate().executeTakeFirst();
   let row = await select();
   if (!row) {
-    await trx
-      .insertInto('sync_client')
-      .values({ client_id: clientId, user_id: viewer.user.id, device_id: viewer.deviceId })
-      .onConflict((oc) => oc.column('client_id').doNothing())
-      .execute();
+    await insertNewClient(trx, clientId, viewer, firstSeq);
     row = await select();
   }
   if (!row) throw new Error(`sync client ${clientId} vanished`);
@@ -96,13 +112,13 @@ export async function push(db: Kysely<Database>, viewer: Viewer, req: PushReques
   const prepared = mutations.map((m) => prepare(m, registry));
 
   return db.transaction().execute(async (trx) => {
-    const startLast = await lockClient(trx, req.clientId, viewer);
+    const startLast = await lockClient(trx, req.clientId, viewer, mutations[0]!.seq);
     const load = new Loaders(trx);
     await load.prefetch(mergeKeys(prepared, startLast));
 
     let last = startLast;
     const records: Recorded[] = [];
-    let buffer: { table: DeferredTable; row: Record<string, unknown> }[] = [];
+    let buffer: { table: DeferredTable; row: DeferredRow<DeferredTable> }[] = [];
     let slow = false;
     let gap = false;
     let stopped: TransientFailure | null = null;
@@ -113,7 +129,7 @@ export async function push(db: Kysely<Database>, viewer: Viewer, req: PushReques
     const rollbackTo = (name: string) => sql.raw(`ROLLBACK TO SAVEPOINT ${name}`).execute(trx);
 
     const flushRows = async (rows: typeof buffer) => {
-      const byTable = new Map<DeferredTable, Record<string, unknown>[]>();
+      const byTable = new Map<DeferredTable, DeferredRow<DeferredTable>[]>();
       for (const r of rows) {
         const list = byTable.get(r.table);
         if (list) list.push(r.row);
@@ -123,14 +139,9 @@ export async function push(db: Kysely<Database>, viewer: Viewer, req: PushReques
         for (let i = 0; i < list.length; i += INSERT_CHUNK) {
           const chunk = list.slice(i, i + INSERT_CHUNK);
           if (table === 'visits') {
-            const inserted = await trx
-              .insertInto('visits')
-              .values(chunk as never)
-              .onConflict((oc) => oc.column('id').doNothing())
-              .returning('id')
-              .execute();
+            const inserted = await insertVisits(trx, chunk as VisitInsert[]);
             // A concurrent push stored one of these ids since the prefetch: let the slow path decide.
-            if (inserted.length !== chunk.length) throw new Error('visit inserted concurrently');
+            if (inserted !== chunk.length) throw new Error('visit inserted concurrently');
           } else {
             await trx
               .insertInto('blob_refs')
@@ -278,7 +289,7 @@ export async function push(db: Kysely<Database>, viewer: Viewer, req: PushReques
       if (gap) throw new AppError('mutation_gap', { expected: last + 1 }, `client ${req.clientId} expected seq ${last + 1}`);
       if (stopped) throw new AppError('unavailable', { code: stopped.code }, `push stopped: ${stopped.message}`);
     }
-    if (last > startLast) await record(trx, req.clientId, viewer, last, records.filter((r) => r.status !== 'duplicate'));
+    if (last > startLast) await record(trx, req.clientId, viewer, startLast + 1, last, records);
     const results: PushResult[] = records.map((r) => ({
       seq: r.m.seq,
       status: r.status,
@@ -303,40 +314,61 @@ function mergeKeys(prepared: Prepared[], last: number) {
   return keys;
 }
 
-/** Advances the client, keeps every result (with a rejected mutation's arguments) and audits the writes. */
-async function record(trx: Kysely<Database>, clientId: string, viewer: Viewer, last: number, records: Recorded[]): Promise<void> {
+/**
+ * Advances the client and records the batch, in the batch transaction (so under its `_xid`):
+ *
+ * - ONE `sync_batch` row with the seq range decided (`first_seq`..`last_seq`) and the counts: the pull
+ *   derives lastMutationId under its xid horizon from these rows (see pull.ts);
+ * - a `mutation_result` row for each rejected mutation, with its arguments, code and reason: nothing a
+ *   device sent is lost (applied and duplicate ones are covered by the batch row's range);
+ * - ONE `audit_log` row for the batch's applied writes: who (user), which device, the client, and each
+ *   applied mutation with its seq, name, device time and the row it wrote.
+ */
+async function record(trx: Kysely<Database>, clientId: string, viewer: Viewer, first: number, last: number, records: Recorded[]): Promise<void> {
   await trx.updateTable('sync_client').set({ last_mutation_id: last, updated_at: new Date() }).where('client_id', '=', clientId).execute();
-  for (let i = 0; i < records.length; i += INSERT_CHUNK) {
-    const chunk = records.slice(i, i + INSERT_CHUNK);
+  let applied = 0;
+  let duplicates = 0;
+  const rejected: Recorded[] = [];
+  const audited: AuditedMutation[] = [];
+  for (const r of records) {
+    if (r.status === 'rejected') rejected.push(r);
+    else if (r.status === 'duplicate') {
+      // A handler's duplicate (the effect was already there) was decided in this batch; a resent seq was not.
+      if (r.outcome) duplicates++;
+    } else {
+      applied++;
+      audited.push({ seq: r.m.seq, name: r.m.name, at: r.m.at, entity: r.outcome?.entity ?? null, id: r.outcome?.entityId ?? null });
+    }
+  }
+  await trx
+    .insertInto('sync_batch')
+    .values({ client_id: clientId, first_seq: first, last_seq: last, applied, duplicates, rejected: rejected.length })
+    .execute();
+  for (let i = 0; i < rejected.length; i += INSERT_CHUNK) {
     await trx
       .insertInto('mutation_result')
       .values(
-        chunk.map((r) => ({
+        rejected.slice(i, i + INSERT_CHUNK).map((r) => ({
           client_id: clientId,
           seq: r.m.seq,
           name: r.m.name,
-          status: r.status,
+          status: 'rejected',
           code: r.code ?? null,
           reason: r.reason ?? null,
-          args: r.status === 'rejected' ? JSON.stringify(r.m.args ?? null) : null,
+          args: JSON.stringify(r.m.args ?? null),
           at: r.m.at,
         })),
       )
       .execute();
-    const applied = chunk.filter((r) => r.status === 'applied');
-    if (applied.length === 0) continue;
-    await trx
-      .insertInto('audit_log')
-      .values(
-        applied.map((r) => ({
-          user_id: viewer.user.id,
-          device_id: viewer.deviceId,
-          action: `sync.${r.m.name}`,
-          entity: r.outcome?.entity ?? null,
-          entity_id: r.outcome?.entityId ?? null,
-          details: JSON.stringify({ clientId, seq: r.m.seq }),
-        })),
-      )
-      .execute();
+  }
+  if (audited.length > 0) {
+    await audit(trx, {
+      userId: viewer.user.id,
+      deviceId: viewer.deviceId,
+      action: SYNC_PUSH_ACTION,
+      entity: 'sync_client',
+      entityId: clientId,
+      details: { clientId, firstSeq: first, lastSeq: last, mutations: audited } satisfies SyncPushAudit,
+    });
   }
 }

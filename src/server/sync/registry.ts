@@ -10,6 +10,7 @@ import { MUTATION_ARGS, type MutationName } from '../../domain/sync';
 import type { Database } from '../db/schema';
 import type { Viewer } from '../scope/viewer';
 import type { Loaders } from './loaders';
+import type { VisitInsert } from './visit-insert';
 
 /** A permanent failure: validation, authorisation, an illegal transition. `reason` is Chinese. */
 export class Rejection extends Error {
@@ -36,6 +37,9 @@ export class TransientFailure extends Error {
 /** Append-only inserts a handler may defer: flushed in multi-row INSERTs by the push engine. */
 export type DeferredTable = 'visits' | 'blob_refs';
 
+/** What a deferred insert carries: a visit with the server's additions, or a blob_refs row. */
+export type DeferredRow<T extends DeferredTable> = T extends 'visits' ? VisitInsert : Record<string, unknown>;
+
 export interface MutationContext {
   /** The batch transaction; a handler that writes through it directly runs inside its own savepoint. */
   trx: Kysely<Database>;
@@ -49,7 +53,7 @@ export interface MutationContext {
   clockOffsetMs: number | null;
   load: Loaders;
   /** Buffers an insert-if-absent of an append-only row (see `deferrable`). */
-  defer(table: DeferredTable, row: Record<string, unknown>): void;
+  defer<T extends DeferredTable>(table: T, row: DeferredRow<T>): void;
 }
 
 export interface MutationOutcome {

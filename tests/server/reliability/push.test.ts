@@ -40,20 +40,28 @@ describe.each(backends)('push reliability on %s', (backend) => {
     const second = await pushOk(ctx, worker, clientId, batch);
     expect(second).toEqual({ lastMutationId: 5, results: batch.map((m) => ({ seq: m.seq, status: 'duplicate' })) });
     expect(await stored(vs)).toBe(5);
+    // Recorded once: one batch row for seqs 1..5; the resend added no record and no audit entry.
+    const batches = await ctx.db.kysely.selectFrom('sync_batch').selectAll().where('client_id', '=', clientId).execute();
+    expect(batches.map((b) => [Number(b.first_seq), Number(b.last_seq), b.applied, b.duplicates, b.rejected])).toEqual([[1, 5, 5, 0, 0]]);
     const results = await ctx.db.kysely.selectFrom('mutation_result').select('seq').where('client_id', '=', clientId).execute();
-    expect(results.length).toBe(5);
+    expect(results.length).toBe(0);
+    const audits = await ctx.db.kysely.selectFrom('audit_log').select('details').where('entity', '=', 'sync_client').where('entity_id', '=', clientId).execute();
+    expect(audits.map((a) => (a.details as { mutations: { seq: number; id: string }[] }).mutations.map((m) => [m.seq, m.id]))).toEqual([vs.map((v, i) => [i + 1, v.id])]);
   });
 
   it('2: a gap is refused with where to resume; resending from there works; a reordered batch is applied in seq order', async () => {
     const clientId = newClientId();
     const vs = await visits(6);
     const later = [submit(4, vs[3]!), submit(5, vs[4]!)];
+    // A reordered first batch is applied in seq order and makes the client known to the server.
+    const reordered = await pushOk(ctx, worker, clientId, [submit(2, vs[1]!), submit(1, vs[0]!)]);
+    expect(reordered.results.map((r) => [r.seq, r.status])).toEqual([[1, 'applied'], [2, 'applied']]);
     const gap = await pushRaw(ctx, worker, clientId, later);
     expect(gap.statusCode).toBe(409);
-    expect(gap.json()).toMatchObject({ error: { code: 'mutation_gap', details: { expected: 1 } } });
-    expect(await stored(vs)).toBe(0);
-    const reordered = await pushOk(ctx, worker, clientId, [submit(3, vs[2]!), submit(1, vs[0]!), submit(2, vs[1]!)]);
-    expect(reordered.results.map((r) => [r.seq, r.status])).toEqual([[1, 'applied'], [2, 'applied'], [3, 'applied']]);
+    expect(gap.json()).toMatchObject({ error: { code: 'mutation_gap', details: { expected: 3 } } });
+    expect(await stored(vs)).toBe(2);
+    const resent = await pushOk(ctx, worker, clientId, [submit(3, vs[2]!)]);
+    expect(resent.lastMutationId).toBe(3);
     // A batch with a hole in the middle: what precedes the hole commits, the rest is resent.
     const holed = await pushOk(ctx, worker, clientId, [...later, submit(7, vs[5]!)]);
     expect(holed.lastMutationId).toBe(5);
@@ -99,13 +107,17 @@ describe.each(backends)('push reliability on %s', (backend) => {
     expect(await stored(vs)).toBe(1);
 
     // Nothing applicable before the failure: 503, nothing written.
-    const before = await ctx.db.kysely.selectFrom('mutation_result').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    const records = async () => {
+      const { rows } = await sql<{ n: number }>`
+        SELECT (SELECT count(*) FROM mutation_result) + (SELECT count(*) FROM sync_batch) + (SELECT count(*) FROM audit_log) AS n`.execute(ctx.db.kysely);
+      return Number(rows[0]!.n);
+    };
+    const before = await records();
     const err = await push(ctx.db.kysely, viewer, { clientId, mutations: batch.slice(1) }, { registry }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).status).toBe(503);
     expect(await lastOf(clientId)).toBe(1);
-    const after = await ctx.db.kysely.selectFrom('mutation_result').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
-    expect(after.n).toBe(before.n);
+    expect(await records()).toBe(before);
 
     failing = false;
     const retry = await push(ctx.db.kysely, viewer, { clientId, mutations: batch }, { registry });

@@ -3,12 +3,11 @@
  * authorisation, its hash and its checklist, then inserted if absent (SPEC §8: append-only).
  */
 import type { Visit } from '../../../domain/entities';
-import { visitHash } from '../../../domain/canonical';
 import { validateAnswers } from '../../../domain/rules';
 import type { PlaceKind } from '../../../domain/enums';
-import { visitToRow } from '../../visits/rows';
 import { keysOf, placeForCaller } from '../access';
 import { Rejection, TransientFailure, type MutationContext, type MutationOutcome, type PrefetchKeys } from '../registry';
+import { canonicalVisit, visitJsonWithHash } from '../visit-hash';
 
 export function visitEvidence(v: Visit): string[] {
   const out = new Set<string>();
@@ -33,7 +32,8 @@ export async function storeVisit(ctx: MutationContext, visit: Visit): Promise<Mu
   const outcome: MutationOutcome = { entity: 'visit', entityId: visit.id };
 
   // Idempotent by id: the same visit again is a duplicate, another visit under a known id is refused.
-  const hash = await visitHash(visit);
+  // The canonical JSON serves the hash check and, with the hash, as the stored document's JSON.
+  const { json: canonical, hash } = canonicalVisit(visit);
   const existing = await ctx.load.visit(visit.id);
   if (existing) {
     if (existing.hash === visit.hash && hash === visit.hash) return { ...outcome, status: 'duplicate' };
@@ -87,7 +87,7 @@ export async function storeVisit(ctx: MutationContext, visit: Visit): Promise<Mu
   }
 
   const keys = keysOf(place);
-  ctx.defer('visits', { ...visitToRow(visit, keys), clock_offset_ms: ctx.clockOffsetMs, flags, received_at: ctx.receivedAt });
+  ctx.defer('visits', { visit, json: visitJsonWithHash(canonical, visit.hash), keys, flags, clockOffsetMs: ctx.clockOffsetMs, receivedAt: ctx.receivedAt });
   for (const sha256 of evidence) {
     ctx.defer('blob_refs', { sha256, entity: 'visit', row_id: visit.id, ...keys, place_id: visit.placeId, owner_id: me });
   }
