@@ -5,22 +5,94 @@
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
+/**
+ * The canonical JSON of SPEC §8: `JSON.stringify` of the value with object keys sorted recursively
+ * (`undefined` members dropped as JSON.stringify drops them), written in one pass without building a
+ * sorted copy — the server checks every visit of a push with it, so it is on the hot path.
+ * tests/unit/canonical.test.ts holds it to the literal definition on tricky inputs.
+ */
+export function canonicalJson(value: unknown): string {
+  return write(value) ?? 'null';
 }
 
-/** JSON.stringify of the key-sorted value; `undefined` properties are dropped as JSON.stringify does. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+/** Quoted keys seen so far (visits repeat the same few dozen); bounded, since keys come from devices. */
+const QUOTED = new Map<string, string>();
+const QUOTED_MAX = 4096;
+
+function quote(key: string): string {
+  let q = QUOTED.get(key);
+  if (q === undefined) {
+    q = JSON.stringify(key);
+    if (QUOTED.size < QUOTED_MAX) QUOTED.set(key, q);
+  }
+  return q;
+}
+
+/** A key JavaScript orders as an array index ("0" … "4294967294"): objects list these first, by value. */
+function isIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  if (c < 48 || c > 57) return false;
+  return /^(?:0|[1-9][0-9]*)$/.test(key) && Number(key) < 4294967295;
+}
+
+/**
+ * The order in which JSON.stringify writes a key-sorted copy of an object: inserting sorted keys into
+ * a new object still lists array-index keys first in numeric order (as Object.keys already returns
+ * them), then the others in ascending UTF-16 code unit order. In place.
+ */
+function canonicalOrder(keys: string[]): string[] {
+  let start = 0;
+  while (start < keys.length && isIndex(keys[start]!)) start++;
+  // Objects have few keys: insertion sort beats the generic sort here.
+  for (let i = start + 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    while (j >= start && keys[j]! > k) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  return keys;
+}
+
+/** undefined where JSON.stringify would leave the value out (undefined, functions, symbols). */
+function write(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ',';
+          out += write(value[i]) ?? 'null';
+        }
+        return out + ']';
+      }
+      // Own enumerable keys, as a key-sorted copy has them (no toJSON: a copy would not carry it).
+      const obj = value as Record<string, unknown>;
+      let out = '{';
+      let first = true;
+      for (const key of canonicalOrder(Object.keys(obj))) {
+        const v = write(obj[key]);
+        if (v === undefined) continue;
+        out += (first ? '' : ',') + quote(key) + ':' + v;
+        first = false;
+      }
+      return out + '}';
+    }
+    case 'bigint':
+      // JSON.stringify throws on a bigint; so does this (never in parsed JSON).
+      throw new TypeError('Do not know how to serialize a BigInt');
+    default:
+      return undefined;
+  }
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

@@ -48,3 +48,53 @@ describe('visitHash', () => {
     expect(await visitHash({ ...visit, prevHash: 'a'.repeat(64) })).not.toBe(await visitHash(visit));
   });
 });
+
+/** The literal definition of SPEC §8: JSON.stringify of the value with object keys sorted recursively. */
+function literalCanonical(value: unknown): string {
+  const sortKeys = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sortKeys);
+    if (v !== null && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
+      return out;
+    }
+    return v;
+  };
+  return JSON.stringify(sortKeys(value)) ?? 'null';
+}
+
+const tricky: unknown[] = [
+  null,
+  true,
+  0,
+  -0,
+  1e21,
+  1.5e-7,
+  -123.456,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  '',
+  'plain',
+  'quote " backslash \\ newline \n tab \t nul \u0000 ctrl \u001f',
+  '中文 émoji 😀 lone \ud800 surrogate \udc00',
+  [],
+  [1, 'a', null, undefined, () => 1, Symbol('s'), [[]], {}],
+  { b: 1, a: 2, B: 3, _: 4, '': 5, 中: 6, é: 7, '10': 8, '2': 9, z: undefined, f: () => 1 },
+  { nested: { z: [{ y: 1, x: [{ d: 1, c: 2 }] }], a: { '\u00e9': 1, e: 2 } } },
+  // Array-index keys: an object lists them first, by value, even after sorting.
+  { '4294967295': 1, '4294967294': 2, '01': 3, '1': 4, '-1': 5, '1.5': 6, '0': 7, ' 1': 8, a: 9 },
+  { arr: [{ k: undefined }, { k: null }] },
+];
+
+
+describe('canonicalJson against the literal definition', () => {
+  it('writes exactly what JSON.stringify of the key-sorted value writes, on tricky inputs', () => {
+    for (const v of tricky) expect(canonicalJson(v)).toBe(literalCanonical(v));
+    // Repeated keys come from the quoted-key cache: still the same text.
+    for (const v of tricky) expect(canonicalJson(v)).toBe(literalCanonical(v));
+  });
+
+  it('throws on a bigint as JSON.stringify does', () => {
+    expect(() => canonicalJson({ a: 1n })).toThrow(TypeError);
+  });
+});
