@@ -208,3 +208,17 @@ export function selfCheckItems(template: ChecklistTemplate): ChecklistItem[] {
   const codes = new Set(template.sections.filter((s) => s.category === 'premises_management').map((s) => s.code));
   return template.items.filter((i) => codes.has(i.section));
 }
+
+/**
+ * The categories of the case a visit opens: those of its violated items and of its findings, once
+ * each in canonical order; a refused entry with none is `other` (CHECKLIST.md, outcome).
+ */
+export function visitCaseCategories(
+  template: ChecklistTemplate | undefined,
+  visit: { answers: readonly AnswerLike[]; findings: readonly Pick<Finding, 'category'>[]; outcome: VisitOutcome },
+): ViolationCategory[] {
+  const set = new Set<ViolationCategory>(template ? violatedCategories(template, visit.answers) : []);
+  for (const f of visit.findings) set.add(f.category);
+  if (set.size === 0 && visit.outcome === 'entry_refused') set.add('other');
+  return VIOLATION_CATEGORIES.filter((c) => set.has(c));
+}

@@ -9,6 +9,7 @@ import {
   selfCheckItems,
   validateAnswers,
   violatedCategories,
+  visitCaseCategories,
   type AnswerLike,
 } from '../../src/domain/rules';
 
@@ -240,5 +241,18 @@ describe('a self-check', () => {
       'K1:evidence_required',
       'K1:note_required',
     ]);
+  });
+});
+
+describe('visitCaseCategories', () => {
+  it('joins violated items and free findings, once each in canonical order', () => {
+    const answers = [ans('A1', true), ans('J1', true, { note: '广告', evidence: [PHOTO] })];
+    const findings = [{ category: 'fees' as const }, { category: 'advertising' as const }];
+    expect(visitCaseCategories(CHECKLIST_V1, { answers, findings, outcome: 'issue_found' })).toEqual(['fees', 'advertising']);
+  });
+
+  it('counts a free finding alone, and makes a bare refused entry "other"', () => {
+    expect(visitCaseCategories(CHECKLIST_V1, { answers: [], findings: [{ category: 'safety' }], outcome: 'issue_found' })).toEqual(['safety']);
+    expect(visitCaseCategories(CHECKLIST_V1, { answers: [], findings: [], outcome: 'entry_refused' })).toEqual(['other']);
   });
 });

@@ -12,7 +12,7 @@ import type { CaseStatus, EntityName } from '../../domain/enums';
 import { newCase, transitionCase as transitionCaseRule, type NewCaseInput } from '../../domain/cases';
 import { sha256Hex, visitHash } from '../../domain/canonical';
 import { uuidv7 } from '../../domain/ids';
-import { findingsFromAnswers, violatedCategories } from '../../domain/rules';
+import { findingsFromAnswers, visitCaseCategories } from '../../domain/rules';
 import type { MutationArgs, MutationName } from '../../domain/sync';
 import { rowKey, type BlobRow, type GridPatrolDB } from './database';
 import { IllegalTransitionError, isQuotaExceeded, NotFoundError, StorageFullError } from './errors';
@@ -130,9 +130,9 @@ async function saveVisit(
       if (!place) throw new NotFoundError('place', draft.placeId);
       const townshipId = await townshipOf(db, place.gridId);
       if (!townshipId) throw new NotFoundError('region', place.gridId);
-      const categories = template ? violatedCategories(template, draft.answers) : [...new Set(findings.map((f) => f.category))];
       const input: NewCaseInput = {
-        source: 'patrol',
+        // A building manager's self-check reports on their own premises, not a patrol.
+        source: draft.selfCheck ? 'building_manager' : 'patrol',
         gridId: place.gridId,
         townshipId,
         placeId: place.id,
@@ -140,7 +140,7 @@ async function saveVisit(
         lat: place.lat,
         lng: place.lng,
         subjectIds: draft.subjectIds,
-        categories: draft.outcome === 'entry_refused' && categories.length === 0 ? ['other'] : categories,
+        categories: visitCaseCategories(template, { answers: draft.answers, findings, outcome: draft.outcome }),
         summary:
           draft.outcome === 'entry_refused' || findings.length === 0
             ? REFUSED_SUMMARY(place.name)

@@ -65,6 +65,19 @@ describe('submitVisit', () => {
     expect(outbox[1]!.args).not.toHaveProperty('case.version');
   });
 
+  it("a building manager's self-check finding opens a building_manager case with the findings' categories", async () => {
+    const w = await seededDb();
+    const evidence = await sha256Hex('room photo');
+    const draft = visitDraft(w, {
+      selfCheck: true,
+      outcome: 'issue_found',
+      answers: [],
+      findings: [{ category: 'premises_management', description: '302室出租给无资质个人开班', evidence: [evidence] }],
+    });
+    const { case: opened } = await submitVisit(w.db, draft);
+    expect(opened).toMatchObject({ source: 'building_manager', categories: ['premises_management'] });
+  });
+
   it('an entry refusal also opens a case', async () => {
     const w = await seededDb();
     const { case: opened } = await submitVisit(w.db, visitDraft(w, { outcome: 'entry_refused', answers: [] }));
