@@ -188,6 +188,8 @@ export const taskSchema = z.strictObject({
   caseId: idSchema.nullish(),
   draw: drawSchema.nullish(),
   createdBy: idSchema,
+  /** Why the assignee finished with places of the route unvisited. */
+  completionNote: z.string().max(1000).nullish(),
   version: versionSchema,
 });
 export type Task = z.infer<typeof taskSchema>;

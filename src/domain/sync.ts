@@ -135,7 +135,13 @@ export const MUTATION_ARGS = {
   'visit.submit@1': z.strictObject({ visit: visitSchema }),
   'visit.amend@1': z.strictObject({ visit: visitSchema.required({ amendsVisitId: true }) }),
   'task.start@1': z.strictObject({ taskId: idSchema, at: instantSchema }),
-  'task.complete@1': z.strictObject({ taskId: idSchema, at: instantSchema, visitIds: z.array(idSchema) }),
+  'task.complete@1': z.strictObject({
+    taskId: idSchema,
+    at: instantSchema,
+    visitIds: z.array(idSchema),
+    /** Why places of the route stayed unvisited (optional: older clients never send it). */
+    note: z.string().trim().min(1).max(1000).optional(),
+  }),
   'subject.create@1': z.strictObject({
     subject: subjectSchema.omit({ version: true }),
     eventId: idSchema,

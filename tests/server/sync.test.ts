@@ -117,7 +117,7 @@ describe.each(backends)('sync on %s', (backend) => {
     const res = await pushOk(ctx, worker, clientId, [
       mutation(1, 'task.start@1', { taskId: openTask!.id, at }),
       mutation(2, 'task.start@1', { taskId: openTask!.id, at }),
-      mutation(3, 'task.complete@1', { taskId: openTask!.id, at, visitIds: [] }),
+      mutation(3, 'task.complete@1', { taskId: openTask!.id, at, visitIds: [], note: '2号场所已拆除' }),
       mutation(4, 'task.complete@1', { taskId: unannounced!.id, at, visitIds: [] }),
     ]);
     expect(res.results.map((r) => r.status)).toEqual(['applied', 'duplicate', 'applied', 'applied']);
@@ -128,6 +128,10 @@ describe.each(backends)('sync on %s', (backend) => {
     expect(res3.results[0]!.code).toBe('task_not_found');
     const row = await ctx.db.kysely.selectFrom('tasks').select(['status', 'version']).where('id', '=', openTask!.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'done', version: 3 });
+    // The reason for unvisited places reaches the coordinator's list.
+    const coord = await ctx.login('coord0');
+    const listed = await ctx.app.inject({ method: 'GET', url: `/api/tasks?status=done&limit=500`, headers: coord.headers });
+    expect(listed.json<{ items: { id: string; completionNote?: string }[] }>().items.find((t) => t.id === openTask!.id)?.completionNote).toBe('2号场所已拆除');
   });
 
   it('merges concurrent subject edits per field, keeps the overwritten value for the coordinator', async () => {

@@ -204,13 +204,16 @@ export async function startTask(db: GridPatrolDB, taskId: string, opts?: RepoOpt
   });
 }
 
-export async function completeTask(db: GridPatrolDB, taskId: string, visitIds: string[], opts?: RepoOptions): Promise<number> {
+/** `note`: why places of the route stayed unvisited, when they did. */
+export async function completeTask(db: GridPatrolDB, taskId: string, visitIds: string[], opts?: RepoOptions & { note?: string }): Promise<number> {
   const at = nowIso(opts);
+  const note = opts?.note?.trim() || undefined;
   return write(db, [db.tasks, db.outbox], async () => {
     const task = await db.tasks.get(taskId);
     if (!task) throw new NotFoundError('task', taskId);
-    await db.tasks.put({ ...task, status: 'done' });
-    return appendOutbox(db, 'task.complete@1', { taskId, at, visitIds }, at, [{ entity: 'task', id: taskId, before: task }]);
+    await db.tasks.put({ ...task, status: 'done', ...(note ? { completionNote: note } : {}) });
+    const args = note ? { taskId, at, visitIds, note } : { taskId, at, visitIds };
+    return appendOutbox(db, 'task.complete@1', args, at, [{ entity: 'task', id: taskId, before: task }]);
   });
 }
 

@@ -134,6 +134,7 @@ export interface TasksTable extends Syncable {
   case_id: string | null;
   draw: Json<unknown> | null;
   created_by: string;
+  completion_note: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface VisitsTable extends Syncable {

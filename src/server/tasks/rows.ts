@@ -25,6 +25,7 @@ export function taskFromRow(r: TaskRow): Task {
     caseId: r.case_id,
     draw: (r.draw as Task['draw']) ?? null,
     createdBy: r.created_by,
+    ...(r.completion_note ? { completionNote: r.completion_note } : {}),
     version: r.version,
   };
 }
@@ -47,6 +48,7 @@ export function taskToRow(e: Task, keys: ScopeKeys): Insertable<TasksTable> {
     case_id: e.caseId ?? null,
     draw: e.draw ? JSON.stringify(e.draw) : null,
     created_by: e.createdBy,
+    completion_note: e.completionNote ?? null,
     version: e.version,
     ...keys,
   };

@@ -124,6 +124,9 @@ describe('my tasks', () => {
     await vi.waitFor(async () => expect((await db.outbox.toArray()).map((e) => e.name)).toEqual(['task.complete@1']));
     const [entry] = await db.outbox.toArray();
     expect((entry!.args as { visitIds: string[] }).visitIds).toHaveLength(1);
+    // The reason travels to the server and stays on the task.
+    expect((entry!.args as { note?: string }).note).toBe('场所已拆除');
+    expect((await db.tasks.get(tasks.today.id))?.completionNote).toBe('场所已拆除');
   });
 
   it('starts a visit at a route place through the visit form route', async () => {

@@ -11,6 +11,7 @@ export async function moveTask(
   taskId: string,
   from: readonly string[],
   to: 'in_progress' | 'done',
+  note?: string,
 ): Promise<MutationOutcome> {
   const task: TaskRow | undefined = await ctx.trx.selectFrom('tasks').selectAll().where('id', '=', taskId).forUpdate().executeTakeFirst();
   ctx.load.invalidate('task', taskId);
@@ -22,7 +23,7 @@ export async function moveTask(
   if (!from.includes(task.status)) throw new Rejection('illegal_transition', `任务当前状态不允许此操作`);
   await ctx.trx
     .updateTable('tasks')
-    .set((eb) => ({ status: to, version: eb('version', '+', 1) }))
+    .set((eb) => ({ status: to, version: eb('version', '+', 1), ...(note ? { completion_note: note } : {}) }))
     .where('id', '=', taskId)
     .execute();
   return outcome;
