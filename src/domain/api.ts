@@ -1,6 +1,6 @@
 /** HTTP contract shared by the server routes and the client's `api.ts`. */
 import { z } from 'zod';
-import { regionLevelSchema, roleSchema } from './enums';
+import { regionLevelSchema, roleSchema } from './enum-schemas';
 import { idSchema, userSchema } from './entities';
 
 export const deviceIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'deviceId: 8–64 characters of [A-Za-z0-9_-]');

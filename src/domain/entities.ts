@@ -3,25 +3,7 @@
  * Field names are camelCase; SQL columns are their snake_case.
  */
 import { z } from 'zod';
-import {
-  caseSourceSchema,
-  caseStatusSchema,
-  itemKindSchema,
-  ledgerActionSchema,
-  placeKindSchema,
-  regionLevelSchema,
-  riskLevelSchema,
-  roleSchema,
-  shiftSchema,
-  subjectCategorySchema,
-  subjectKindSchema,
-  subjectStatusSchema,
-  taskOrganizationSchema,
-  taskStatusSchema,
-  taskStyleSchema,
-  violationCategorySchema,
-  visitOutcomeSchema,
-} from './enums';
+import { caseSourceSchema, caseStatusSchema, itemKindSchema, ledgerActionSchema, placeKindSchema, regionLevelSchema, riskLevelSchema, roleSchema, shiftSchema, subjectCategorySchema, subjectKindSchema, subjectStatusSchema, taskOrganizationSchema, taskStatusSchema, taskStyleSchema, violationCategorySchema, visitOutcomeSchema } from './enum-schemas';
 import { SHA256_RE, UUID_RE } from './ids';
 import { isValidCreditCode, MASKED_ID_RE, isValidMobile } from './validators';
 

@@ -1,20 +1,14 @@
 /**
- * Every enumeration of the domain, defined once. Types, zod schemas and labels derive from these
- * tuples; nothing else in the codebase spells the values out again.
+ * Every enumeration of the domain, defined once. Types, labels and the zod schemas (enum-schemas.ts)
+ * derive from these tuples; nothing else in the codebase spells the values out again. No zod here:
+ * the client's first load imports these values.
  */
-import { z } from 'zod';
-
-function enumOf<const T extends readonly [string, ...string[]]>(values: T) {
-  return { values, schema: z.enum(values) };
-}
 
 export const ROLES = ['grid_worker', 'building_manager', 'township_coordinator', 'county_admin'] as const;
 export type Role = (typeof ROLES)[number];
-export const roleSchema = enumOf(ROLES).schema;
 
 export const REGION_LEVELS = ['county', 'township', 'community', 'grid'] as const;
 export type RegionLevel = (typeof REGION_LEVELS)[number];
-export const regionLevelSchema = enumOf(REGION_LEVELS).schema;
 
 export const PLACE_KINDS = [
   'commercial_building',
@@ -28,15 +22,12 @@ export const PLACE_KINDS = [
   'other',
 ] as const;
 export type PlaceKind = (typeof PLACE_KINDS)[number];
-export const placeKindSchema = enumOf(PLACE_KINDS).schema;
 
 export const RISK_LEVELS = ['high', 'medium', 'low'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
-export const riskLevelSchema = enumOf(RISK_LEVELS).schema;
 
 export const SUBJECT_KINDS = ['institution', 'person'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
-export const subjectKindSchema = enumOf(SUBJECT_KINDS).schema;
 
 export const SUBJECT_CATEGORIES = [
   'transformed_institution',
@@ -51,19 +42,15 @@ export const SUBJECT_CATEGORIES = [
   'other',
 ] as const;
 export type SubjectCategory = (typeof SUBJECT_CATEGORIES)[number];
-export const subjectCategorySchema = enumOf(SUBJECT_CATEGORIES).schema;
 
 export const SUBJECT_STATUSES = ['listed', 'delisted'] as const;
 export type SubjectStatus = (typeof SUBJECT_STATUSES)[number];
-export const subjectStatusSchema = enumOf(SUBJECT_STATUSES).schema;
 
 export const LEDGER_ACTIONS = ['list', 'update', 'delist', 'relist'] as const;
 export type LedgerAction = (typeof LEDGER_ACTIONS)[number];
-export const ledgerActionSchema = enumOf(LEDGER_ACTIONS).schema;
 
 export const ITEM_KINDS = ['yesno', 'number', 'text', 'choice', 'time'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
-export const itemKindSchema = enumOf(ITEM_KINDS).schema;
 
 /** The seven forms of 篇四 二.二 plus the checks of 篇三 (SPEC §3). */
 export const VIOLATION_CATEGORIES = [
@@ -80,27 +67,21 @@ export const VIOLATION_CATEGORIES = [
   'other',
 ] as const;
 export type ViolationCategory = (typeof VIOLATION_CATEGORIES)[number];
-export const violationCategorySchema = enumOf(VIOLATION_CATEGORIES).schema;
 
 export const SHIFTS = ['day', 'night'] as const;
 export type Shift = (typeof SHIFTS)[number];
-export const shiftSchema = enumOf(SHIFTS).schema;
 
 export const TASK_STYLES = ['open', 'covert'] as const;
 export type TaskStyle = (typeof TASK_STYLES)[number];
-export const taskStyleSchema = enumOf(TASK_STYLES).schema;
 
 export const TASK_ORGANIZATIONS = ['routine', 'joint', 'spot', 'clue_verification', 'follow_up'] as const;
 export type TaskOrganization = (typeof TASK_ORGANIZATIONS)[number];
-export const taskOrganizationSchema = enumOf(TASK_ORGANIZATIONS).schema;
 
 export const TASK_STATUSES = ['assigned', 'in_progress', 'done', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
-export const taskStatusSchema = enumOf(TASK_STATUSES).schema;
 
 export const VISIT_OUTCOMES = ['no_issue', 'issue_found', 'premises_closed', 'entry_refused'] as const;
 export type VisitOutcome = (typeof VISIT_OUTCOMES)[number];
-export const visitOutcomeSchema = enumOf(VISIT_OUTCOMES).schema;
 
 export const CASE_SOURCES = [
   'patrol',
@@ -111,7 +92,6 @@ export const CASE_SOURCES = [
   'transferred',
 ] as const;
 export type CaseSource = (typeof CASE_SOURCES)[number];
-export const caseSourceSchema = enumOf(CASE_SOURCES).schema;
 
 /** SPEC §7. Transitions live in `cases.ts`. */
 export const CASE_STATUSES = [
@@ -124,7 +104,6 @@ export const CASE_STATUSES = [
   'closed',
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
-export const caseStatusSchema = enumOf(CASE_STATUSES).schema;
 
 /** Entities exchanged by sync (SPEC §8), camelCase names of §3. */
 export const ENTITY_NAMES = [
@@ -139,4 +118,3 @@ export const ENTITY_NAMES = [
   'case',
 ] as const;
 export type EntityName = (typeof ENTITY_NAMES)[number];
-export const entityNameSchema = enumOf(ENTITY_NAMES).schema;

@@ -4,7 +4,7 @@
  * (src/server/sync/mutations) binds each name to its handler.
  */
 import { z } from 'zod';
-import { caseStatusSchema, entityNameSchema } from './enums';
+import { caseStatusSchema, entityNameSchema } from './enum-schemas';
 import {
   caseSchema,
   idSchema,

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { roleSchema } from '../domain/enums';
+import { roleSchema } from '../domain/enum-schemas';
 import { buildApp, CLIENT_DIR } from './app';
 import { loadConfig, type Config } from './config';
 import { openDb, pgliteDirFor, type Db } from './db/connect';

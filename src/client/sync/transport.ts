@@ -5,7 +5,14 @@
  * Failures are typed so the engine can tell what to do: retry later (network, 5xx), re-authenticate
  * (401), resend from the server's position (409 `mutation_gap`), or give up on the request (other 4xx).
  */
-import { pullResponseSchema, pushResponseSchema, type PullRequest, type PullResponse, type PushRequest, type PushResponse } from '../../domain/sync';
+import type { PullRequest, PullResponse, PushRequest, PushResponse } from '../../domain/sync';
+
+/**
+ * The protocol's response schemas, loaded with the first sync rather than with the app: they bring
+ * zod, and the field route's first load must stay small (SPEC §12). The service worker precaches the
+ * chunk, so this works offline too.
+ */
+const protocolSchemas = () => import('../../domain/sync');
 import { URLS } from '../api';
 
 export interface SyncTransport {
@@ -139,9 +146,11 @@ export function createHttpTransport(
 
   return {
     async push(body) {
+      const { pushResponseSchema } = await protocolSchemas();
       return checked(pushResponseSchema, await send('POST', SYNC_URLS.push, JSON.stringify(body), 'application/json')) as PushResponse;
     },
     async pull(body) {
+      const { pullResponseSchema } = await protocolSchemas();
       return checked(pullResponseSchema, await send('POST', SYNC_URLS.pull, JSON.stringify(body), 'application/json')) as PullResponse;
     },
     async putBlob(sha256, data, contentType) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { idSchema } from '../../domain/entities';
-import { caseSourceSchema, caseStatusSchema } from '../../domain/enums';
+import { caseSourceSchema, caseStatusSchema } from '../../domain/enum-schemas';
 import { authenticate } from '../auth/service';
 import type { AppDeps } from '../deps';
 import { AppError, parse } from '../errors';

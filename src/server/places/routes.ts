@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { idSchema, type Place } from '../../domain/entities';
-import { placeKindSchema, riskLevelSchema } from '../../domain/enums';
+import { placeKindSchema, riskLevelSchema } from '../../domain/enum-schemas';
 import { authenticate } from '../auth/service';
 import type { AppDeps } from '../deps';
 import { AppError, parse } from '../errors';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { idSchema } from '../../domain/entities';
-import { regionLevelSchema } from '../../domain/enums';
+import { regionLevelSchema } from '../../domain/enum-schemas';
 import { authenticate } from '../auth/service';
 import type { AppDeps } from '../deps';
 import { parse } from '../errors';

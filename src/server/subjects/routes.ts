@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { idSchema, type Subject } from '../../domain/entities';
-import { subjectCategorySchema, subjectStatusSchema } from '../../domain/enums';
+import { subjectCategorySchema, subjectStatusSchema } from '../../domain/enum-schemas';
 import { maskMobile } from '../../domain/validators';
 import { authenticate } from '../auth/service';
 import type { AppDeps } from '../deps';

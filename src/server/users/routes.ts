@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { idSchema } from '../../domain/entities';
-import { roleSchema } from '../../domain/enums';
+import { roleSchema } from '../../domain/enum-schemas';
 import { maskMobile } from '../../domain/validators';
 import { authenticate } from '../auth/service';
 import type { AppDeps } from '../deps';

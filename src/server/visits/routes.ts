@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { idSchema, instantSchema } from '../../domain/entities';
-import { visitOutcomeSchema } from '../../domain/enums';
+import { visitOutcomeSchema } from '../../domain/enum-schemas';
 import { authenticate } from '../auth/service';
 import type { AppDeps } from '../deps';
 import { AppError, parse } from '../errors';
