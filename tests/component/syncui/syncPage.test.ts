@@ -42,6 +42,8 @@ describe('sync page', () => {
     await vi.waitFor(() => expect(wrapper.find('[data-test="sync-pending"]').text()).toBe('1 条'));
     expect(wrapper.find('[data-test="sync-oldest"]').text()).toBe('2 小时前保存');
     expect(wrapper.find('[data-test="sync-last"]').text()).toBe('从未同步');
+    // The device is online but every request failed: the page must not claim all is well.
+    await vi.waitFor(() => expect(wrapper.find('[data-test="sync-network"]').text()).toBe('已联网，连不上服务器'));
     const rejection = wrapper.find('[data-test="sync-rejection"]');
     expect(rejection.text()).toContain('重点对象修改');
     expect(rejection.text()).toContain('没有权限执行此操作');

@@ -4,6 +4,8 @@ export const SYNC_PAGE_TEXT = {
   network: '网络',
   online: '在线',
   offline: '离线',
+  /** The device has a network, but the last cycle could not reach the server. */
+  serverUnreachable: '已联网，连不上服务器',
   pending: '待同步',
   pendingCount: (n: number) => `${n} 条`,
   oldest: '最早一条',
