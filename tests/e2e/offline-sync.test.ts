@@ -11,7 +11,8 @@ import type { Page } from 'playwright-core';
 import { creditCode } from '../factories';
 import { apiLogin } from './api';
 import { openBrowser, screenshot, startServer, type BrowserHandle, type ServerHandle } from './harness';
-import { LedgerPage, SyncPage } from './pages/LedgerPage';
+import { FieldSyncPage } from './pages/FieldSyncPage';
+import { LedgerPage } from './pages/LedgerPage';
 import { LoginPage } from './pages/LoginPage';
 
 /** Console output Chromium writes while the server is down: the failed requests, nothing else. */
@@ -100,7 +101,7 @@ describe('offline save, reload, sync once', () => {
     }
     expect(await controlledByServiceWorker(page)).toBe(true);
     step('controlled by the service worker');
-    const sync = new SyncPage(page);
+    const sync = new FieldSyncPage(page);
     await sync.open();
     await sync.waitForPending(0);
     step('nothing pending');

@@ -2,22 +2,11 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TileConfig } from '../../../src/domain/config';
-import type { Polygon } from '../../../src/domain/entities';
 import GridMap from '../../../src/client/map/GridMap.vue';
 import type { MapPlace } from '../../../src/client/map/leafletMap';
+import { squareGrid } from './fakes';
 
-const grid: Polygon = {
-  type: 'Polygon',
-  coordinates: [
-    [
-      [106.925, 27.695],
-      [106.935, 27.695],
-      [106.935, 27.705],
-      [106.925, 27.705],
-      [106.925, 27.695],
-    ],
-  ],
-};
+const grid = squareGrid();
 const places: MapPlace[] = [
   { id: 'p2', name: '阳光公寓 3 栋', lng: 106.93, lat: 27.7, riskLevel: 'medium', order: 2 },
   { id: 'p1', name: '书香培训中心', lng: 106.928, lat: 27.698, riskLevel: 'high', order: 1 },

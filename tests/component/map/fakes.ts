@@ -1,5 +1,22 @@
-/** A Cache Storage and a tile server in memory, for the tile download tests. */
+/** A grid to draw, a Cache Storage and a tile server in memory, for the map and tile download tests. */
 import { vi } from 'vitest';
+import type { Polygon } from '../../../src/domain/entities';
+
+/** A grid of about 1 km × 1 km in Zunyi. */
+export function squareGrid(): Polygon {
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [106.925, 27.695],
+        [106.935, 27.695],
+        [106.935, 27.705],
+        [106.925, 27.705],
+        [106.925, 27.695],
+      ],
+    ],
+  };
+}
 
 export class FakeCache {
   readonly entries = new Map<string, Response>();

@@ -1,11 +1,10 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it, vi } from 'vitest';
 import type { TileConfig } from '../../../src/domain/config';
-import type { Polygon } from '../../../src/domain/entities';
 import TileDownload from '../../../src/client/map/TileDownload.vue';
 import { MAP_TEXT } from '../../../src/client/map/text';
 import { downloadTiles, planTileDownload, TILE_CACHE_NAME, type DownloadProgress, type PlannedTile } from '../../../src/client/map/tileDownload';
-import { FakeCacheStorage, fakeTileServer } from './fakes';
+import { FakeCacheStorage, fakeTileServer, squareGrid } from './fakes';
 
 function plan(n: number): PlannedTile[] {
   return Array.from({ length: n }, (_, i) => ({ z: 18, x: 200_000 + i, y: 100_000, url: `/tiles/18/${200_000 + i}/100000.png` }));
@@ -83,18 +82,7 @@ describe('downloadTiles', () => {
 });
 
 describe('TileDownload.vue', () => {
-  const grid: Polygon = {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [106.925, 27.695],
-        [106.935, 27.695],
-        [106.935, 27.705],
-        [106.925, 27.705],
-        [106.925, 27.695],
-      ],
-    ],
-  };
+  const grid = squareGrid();
   const tiles: TileConfig = { url: 'builtin', attribution: '', crs: 'wgs84', minZoom: 3, maxZoom: 19 };
   const count = planTileDownload([grid], tiles)!.tiles.length;
 

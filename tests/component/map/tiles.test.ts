@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Polygon } from '../../../src/domain/entities';
 import { distanceM } from '../../../src/domain/geo';
 import { fromDisplay, toDisplay } from '../../../src/client/map/crs';
 import {
@@ -13,6 +12,7 @@ import {
   type BBox,
 } from '../../../src/client/map/tiles';
 import { planTileDownload } from '../../../src/client/map/tileDownload';
+import { squareGrid } from './fakes';
 
 /** The centre of tile x/y at zoom z, from the inverse Web Mercator formulas. */
 function tileCentre(z: number, x: number, y: number): [lng: number, lat: number] {
@@ -97,18 +97,7 @@ describe('WGS-84 ↔ GCJ-02', () => {
 });
 
 describe('planTileDownload', () => {
-  const grid: Polygon = {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [106.925, 27.695],
-        [106.935, 27.695],
-        [106.935, 27.705],
-        [106.925, 27.705],
-        [106.925, 27.695],
-      ],
-    ],
-  };
+  const grid = squareGrid();
   const tiles = { url: 'builtin', attribution: '', crs: 'wgs84' as const, minZoom: 3, maxZoom: 19 };
 
   it('plans zooms 14–18 over the polygons with the tiles the map will request', () => {

@@ -40,26 +40,3 @@ export class LedgerPage {
   }
 }
 
-/** The sync page (/field/sync): what is waiting, and "sync now". */
-export class SyncPage {
-  constructor(private readonly page: Page) {}
-
-  async open(): Promise<void> {
-    await this.page.goto('/field/sync');
-    await this.page.locator('[data-test="sync-pending"]').waitFor();
-  }
-
-  /** The pending count as shown (“1 条”). */
-  async pending(): Promise<number> {
-    const text = await this.page.locator('[data-test="sync-pending"]').innerText();
-    return Number(/(\d+)/.exec(text)?.[1] ?? NaN);
-  }
-
-  async waitForPending(n: number, timeout = 60_000): Promise<void> {
-    await this.page.locator('[data-test="sync-pending"]').getByText(`${n} 条`, { exact: true }).waitFor({ timeout });
-  }
-
-  async syncNow(): Promise<void> {
-    await this.page.locator('[data-test="sync-now"]').click();
-  }
-}
