@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_SHIFT_HOURS, type ShiftHours } from '../domain/calendar';
-import { TILE_CRS, type TileCrs } from '../domain/config';
+import { parseVacations, TILE_CRS, type TileCrs, type VacationRange } from '../domain/config';
 import { DEFAULT_MAX_VISIT_DISTANCE_M } from '../domain/geo';
 
 const portSchema = z.coerce.number().int().min(1).max(65535);
@@ -36,6 +36,18 @@ const envSchema = z.object({
   VISIT_MAX_DISTANCE_M: z.coerce.number().int().min(10).max(10_000).default(DEFAULT_MAX_VISIT_DISTANCE_M),
   NIGHT_START: hhmmSchema.default(DEFAULT_SHIFT_HOURS.nightStart),
   NIGHT_END: hhmmSchema.default(DEFAULT_SHIFT_HOURS.nightEnd),
+  /** The county's school vacations, `YYYY-MM-DD..YYYY-MM-DD name` separated by `;`. */
+  VACATIONS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseVacations(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 export interface Config {
@@ -56,6 +68,7 @@ export interface Config {
   tileMaxZoom: number;
   visitMaxDistanceM: number;
   shiftHours: ShiftHours;
+  vacations: VacationRange[];
 }
 
 export class ConfigError extends Error {
@@ -100,5 +113,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tileMaxZoom: e.TILE_MAX_ZOOM,
     visitMaxDistanceM: e.VISIT_MAX_DISTANCE_M,
     shiftHours: { nightStart: e.NIGHT_START, nightEnd: e.NIGHT_END },
+    vacations: e.VACATIONS,
   };
 }

@@ -32,6 +32,8 @@ describe('config', () => {
     ['TILE_MAX_ZOOM', '30'],
     ['NIGHT_START', '25:00'],
     ['VISIT_MAX_DISTANCE_M', '-5'],
+    ['VACATIONS', '2026-08-31..2026-07-04 暑假'],
+    ['VACATIONS', '暑假 7月到8月'],
   ])('rejects bad %s', (variable, value) => {
     let error: unknown;
     try {
@@ -48,6 +50,14 @@ describe('config', () => {
     const c = loadConfig({ TILE_URL: 'builtin', TILE_CRS: 'gcj02', NIGHT_START: '19:30', VISIT_MAX_DISTANCE_M: '300' });
     expect(c).toMatchObject({ tileUrl: 'builtin', tileCrs: 'gcj02', visitMaxDistanceM: 300 });
     expect(c.shiftHours).toEqual({ nightStart: '19:30', nightEnd: '06:00' });
+  });
+
+  it('reads the county vacations', () => {
+    expect(loadConfig({ VACATIONS: '2026-07-04..2026-08-31 暑假; 2027-01-23..2027-02-21 寒假' }).vacations).toEqual([
+      { start: '2026-07-04', end: '2026-08-31', name: '暑假' },
+      { start: '2027-01-23', end: '2027-02-21', name: '寒假' },
+    ]);
+    expect(loadConfig({}).vacations).toEqual([]);
   });
 
   it('rejects a minimum zoom above the maximum', () => {

@@ -8,7 +8,8 @@ import { buildCsp, tileSource } from '../../src/server/http/security';
 
 describe('GET /api/config contents', () => {
   it('names the built-in tile template when TILE_URL=builtin, and passes the client guard', () => {
-    const cfg = appConfigOf(loadConfig({ TILE_URL: 'builtin', NIGHT_START: '19:00' }));
+    const cfg = appConfigOf(loadConfig({ TILE_URL: 'builtin', NIGHT_START: '19:00', VACATIONS: '2026-07-04..2026-08-31 暑假' }));
+    expect(cfg.vacations).toEqual([{ start: '2026-07-04', end: '2026-08-31', name: '暑假' }]);
     expect(cfg.tiles.url).toBe('/tiles/{z}/{x}/{y}.png');
     expect(cfg.shiftHours.nightStart).toBe('19:00');
     expect(parseAppConfig(cfg)).toEqual(cfg);

@@ -16,6 +16,7 @@ export function appConfigOf(config: Config): AppConfig {
     },
     visitMaxDistanceM: config.visitMaxDistanceM,
     shiftHours: config.shiftHours,
+    vacations: config.vacations,
   };
 }
 

@@ -6,6 +6,7 @@ const served: AppConfig = {
   tiles: { url: 'builtin', attribution: '© 示范县', crs: 'gcj02', minZoom: 5, maxZoom: 18 },
   visitMaxDistanceM: 150,
   shiftHours: { nightStart: '19:00', nightEnd: '05:30' },
+  vacations: [{ start: '2026-07-04', end: '2026-08-31', name: '暑假' }],
 };
 
 function stubFetch(respond: () => Promise<Response>) {
@@ -28,6 +29,12 @@ describe('app config', () => {
 
     stubFetch(() => Promise.reject(new TypeError('Failed to fetch')));
     expect(await refreshAppConfig('tok')).toEqual(served);
+  });
+
+  it('reads a config stored before vacations existed as having none', () => {
+    const { vacations: _v, ...older } = served;
+    localStorage.setItem('grid-patrol.config', JSON.stringify(older));
+    expect(readStoredAppConfig()).toEqual({ ...served, vacations: [] });
   });
 
   it('ignores an answer of the wrong shape', async () => {

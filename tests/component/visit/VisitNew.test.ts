@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { VueWrapper } from '@vue/test-utils';
 import { visitHash } from '../../../src/domain/canonical';
 import { CHECKLIST_V1 } from '../../../src/domain/checklist';
+import { DEFAULT_APP_CONFIG } from '../../../src/domain/config';
 import { closeAllUserDbs } from '../../../src/client/db/database';
 import VisitNew from '../../../src/client/features/field/visit/VisitNew.vue';
 import { useUpdatePrompt } from '../../../src/client/pwa/useUpdatePrompt';
@@ -160,6 +161,17 @@ describe('VisitNew: suggestions', () => {
       suggested: true,
       note: '2026-10-01 为法定节假日（国庆节）',
     });
+  });
+
+  it("suggests D1 on a weekday inside the county's vacation from the deployment's settings", async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-07-15T10:00:00+08:00') }); // a Wednesday
+    const stored = { ...DEFAULT_APP_CONFIG, vacations: [{ start: '2026-07-04', end: '2026-08-31', name: '暑假' }] };
+    localStorage.setItem('grid-patrol.config', JSON.stringify(stored));
+    const w = await fieldWorld('grid_worker');
+    const { wrapper } = await openForm(w);
+    await click(wrapper, '[data-test="answer-A1-yes"]');
+    await click(wrapper, '[data-test="item-A3"] [data-test="answer-A3-option"]'); // 语文
+    expect(wrapper.get('[data-test="suggestion-D1"]').text()).toContain('2026-07-15 在暑假期间（2026-07-04 至 2026-08-31）');
   });
 
   it('suggests D2 when A5 = 21:00, and 不采纳 leaves D2 unanswered', async () => {

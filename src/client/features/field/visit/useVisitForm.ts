@@ -255,7 +255,7 @@ export function useVisitForm(o: VisitFormOptions) {
   );
   const suggestionByItem = computed(() => {
     const map = new Map<string, Suggestion>();
-    if (state.value) for (const g of openSuggestions(state.value, items.value)) map.set(g.itemCode, g);
+    if (state.value) for (const g of openSuggestions(state.value, items.value, o.config.value.vacations)) map.set(g.itemCode, g);
     return map;
   });
   const violations = computed(() =>
