@@ -3,7 +3,7 @@
  * state has a deadline; illegal transitions are refused with a reason naming both states.
  */
 import type { Case, CaseEvent } from './entities';
-import type { CaseSource, CaseStatus, ViolationCategory } from './enums';
+import { CASE_SOURCES, type CaseSource, type CaseStatus, type Role, type ViolationCategory } from './enums';
 import { CASE_STATUS_LABELS } from './labels';
 import { addDays } from './calendar';
 import { uuidv7 } from './ids';
@@ -24,6 +24,41 @@ export interface CaseDeadlineConfig {
   followUpDays: number;
 }
 export const DEFAULT_CASE_DEADLINES: CaseDeadlineConfig = { verifyDays: 3, rectifyDays: 15, followUpDays: 30 };
+
+/**
+ * Who may move a case where (SPEC §7): a grid worker does the field steps of their grid — start
+ * verifying, find a clue unfounded, start the follow-up visit. Filing, closing and sending a case back
+ * to rectification are decisions of the township coordinator or the county. A building manager
+ * follows their report but never moves a case.
+ */
+export function mayMoveCaseTo(role: Role, to: CaseStatus): boolean {
+  switch (role) {
+    case 'township_coordinator':
+    case 'county_admin':
+      return true;
+    case 'grid_worker':
+      return to === 'verifying' || to === 'unfounded' || to === 'follow_up';
+    case 'building_manager':
+      return false;
+  }
+}
+
+/**
+ * What a role may open a case as: a grid worker from patrol; a building manager about one of their
+ * own places only (their reports come back to them through their places' sync scopes, so a report
+ * without a place would never show its progress); coordinators and the county from any source.
+ */
+export function caseOpening(role: Role): { sources: readonly CaseSource[]; placeRequired: boolean } {
+  switch (role) {
+    case 'grid_worker':
+      return { sources: ['patrol'], placeRequired: false };
+    case 'building_manager':
+      return { sources: ['building_manager'], placeRequired: true };
+    case 'township_coordinator':
+    case 'county_admin':
+      return { sources: CASE_SOURCES, placeRequired: false };
+  }
+}
 
 export function canTransition(from: CaseStatus, to: CaseStatus): boolean {
   return CASE_TRANSITIONS[from].includes(to);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   CASE_TRANSITIONS,
   canTransition,
+  caseOpening,
+  mayMoveCaseTo,
   closingNote,
   deadlineFor,
   isOverdue,
@@ -168,5 +170,20 @@ describe('publicStatus', () => {
   });
   it('has no closing note before closing', () => {
     expect(closingNote(opened())).toBeNull();
+  });
+});
+
+describe('who may open and move a case', () => {
+  it('lets a grid worker do the field steps only, and a building manager none', () => {
+    const field = CASE_STATUSES.filter((to) => mayMoveCaseTo('grid_worker', to));
+    expect(field).toEqual(['verifying', 'unfounded', 'follow_up']);
+    expect(CASE_STATUSES.some((to) => mayMoveCaseTo('building_manager', to))).toBe(false);
+    expect(CASE_STATUSES.every((to) => mayMoveCaseTo('township_coordinator', to))).toBe(true);
+  });
+
+  it('ties a building manager to their own places and a grid worker to patrol', () => {
+    expect(caseOpening('building_manager')).toEqual({ sources: ['building_manager'], placeRequired: true });
+    expect(caseOpening('grid_worker')).toEqual({ sources: ['patrol'], placeRequired: false });
+    expect(caseOpening('county_admin').sources).toContain('hotline_12345');
   });
 });

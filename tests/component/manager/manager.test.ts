@@ -58,17 +58,18 @@ describe('building manager', () => {
     expect(outbox[0]!.blobRefs).toEqual(opened!.events[0]!.evidence);
   });
 
-  it('reports an address outside their places to their own grid', async () => {
+  it('reports only about one of their own places, and writes nothing without one', async () => {
     const w = await fieldWorld('building_manager');
     const { wrapper } = await mountView(CaseNew, { compress: passThrough });
-    await settle(() => wrapper.find('[data-test="report-other"]').exists());
-    await wrapper.get('[data-test="report-other"]').trigger('click');
-    await wrapper.get('[data-test="report-address"]').setValue('东门小区 3 栋 2 单元 501');
+    await settle(() => wrapper.find('[data-test="report-place"]').exists());
+    expect(wrapper.find('[data-test="report-other"]').exists()).toBe(false);
+    expect(wrapper.find('[data-test="report-address"]').exists()).toBe(false);
     await wrapper.get('[data-test="report-summary"]').setValue('周末有学生集中上课');
     await wrapper.get('[data-test="report-submit"]').trigger('click');
-    await settle(() => wrapper.find('[data-test="report-saved"]').exists());
-    const [opened] = await w.db.cases.toArray();
-    expect(opened).toMatchObject({ placeId: null, address: '东门小区 3 栋 2 单元 501', gridId: w.grid.id, townshipId: w.township.id });
+    await settle();
+    expect(wrapper.text()).toContain('请选择发现线索的场所');
+    expect(await w.db.cases.count()).toBe(0);
+    expect(await w.db.outbox.count()).toBe(0);
   });
 
   it('lists their reports with status, and the closing note once closed', async () => {

@@ -1,4 +1,4 @@
-import { newCase } from '../../../domain/cases';
+import { caseOpening, newCase } from '../../../domain/cases';
 import { caseToRow } from '../../cases/rows';
 import type { ScopeKeys } from '../../scope/keys';
 import { keysInScope, keysOf, keysOfGrid, placeForCaller } from '../access';
@@ -16,10 +16,10 @@ export const caseOpen = defineMutation('case.open@1', {
     const me = viewer.user.id;
     const role = viewer.user.role;
     const outcome = { entity: 'case', entityId: c.id };
-    if (role === 'building_manager' && (c.source !== 'building_manager' || !c.placeId)) {
-      throw new Rejection('forbidden', '楼栋长只能就本楼栋报告线索');
+    const allowed = caseOpening(role);
+    if (!allowed.sources.includes(c.source) || (allowed.placeRequired && !c.placeId)) {
+      throw new Rejection('forbidden', role === 'building_manager' ? '楼栋长只能就本楼栋报告线索' : '网格员只能登记巡查发现的线索');
     }
-    if (role === 'grid_worker' && c.source !== 'patrol') throw new Rejection('forbidden', '网格员只能登记巡查发现的线索');
 
     const existing = await ctx.trx.selectFrom('cases').select(['id', 'reported_by']).where('id', '=', c.id).executeTakeFirst();
     if (existing) {

@@ -1,16 +1,7 @@
-import { transitionCase } from '../../../domain/cases';
-import type { CaseStatus } from '../../../domain/enums';
+import { mayMoveCaseTo, transitionCase } from '../../../domain/cases';
 import { caseFromRow } from '../../cases/rows';
 import { keysInScope, keysOf } from '../access';
 import { defineMutation, Rejection, TransientFailure } from '../registry';
-
-/**
- * Who may move a case (SPEC §7): a grid worker does the field steps of their grid — start verifying,
- * find a clue unfounded, start the follow-up visit. Filing, closing and sending a case back to
- * rectification are decisions of the township coordinator or the county. A building manager follows
- * their report but never moves a case.
- */
-const GRID_WORKER_TARGETS: ReadonlySet<CaseStatus> = new Set(['verifying', 'unfounded', 'follow_up']);
 
 export const caseTransition = defineMutation('case.transition@1', {
   prefetch: ({ evidence }) => ({ blobs: evidence }),
@@ -23,7 +14,7 @@ export const caseTransition = defineMutation('case.transition@1', {
     if (current.events.some((e) => e.id === eventId)) return { ...outcome, status: 'duplicate' as const };
     const result = transitionCase(current, { to, by: viewer.user.id, at, note: note ?? null, evidence });
     if (!result.ok) throw new Rejection(result.code, result.message);
-    if (viewer.user.role === 'grid_worker' && !GRID_WORKER_TARGETS.has(to)) {
+    if (!mayMoveCaseTo(viewer.user.role, to)) {
       throw new Rejection('forbidden', '立案、办结和退回整改须由乡镇协调员或县级管理员操作');
     }
     const missing = evidence.length ? await ctx.load.missingBlobs(evidence) : [];
