@@ -28,11 +28,20 @@ export interface AnswerProblem {
     | 'evidence_required'
     | 'a1_required'
     | 'outcome_inconsistent'
-    | 'violation_required';
+    | 'violation_required'
+    | 'outcome_not_allowed';
   message: string;
 }
 
 export const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** A self-check ends with or without a finding: 无人/关门 and 拒绝检查 are an inspector's outcomes. */
+export const SELF_CHECK_OUTCOMES: readonly VisitOutcome[] = ['no_issue', 'issue_found'];
+
+/** A shift other than the one derived from local time needs the inspector's reason (SPEC §4.4). */
+export function shiftOverrideNeedsReason(v: { shift: Shift; derivedShift: Shift; reason?: string | null }): boolean {
+  return v.shift !== v.derivedShift && (v.reason ?? '').trim() === '';
+}
 
 /** The value answered for an item; `undefined` when the item is unanswered (null counts as unanswered). */
 export function answerValue(answers: readonly AnswerLike[] | undefined, itemCode: string): AnswerValue | undefined {
@@ -165,6 +174,8 @@ export function validateAnswers(
 
   if (!ctx.selfCheck && (outcome === 'no_issue' || outcome === 'issue_found') && answerValue(answers, 'A1') === undefined)
     problems.push({ itemCode: 'A1', code: 'a1_required', message: '须回答检查项 A1（现场是否发现培训活动）' });
+  if (ctx.selfCheck && !SELF_CHECK_OUTCOMES.includes(outcome))
+    problems.push({ code: 'outcome_not_allowed', message: '楼栋自查的结果只能是“未发现问题”或“发现问题”' });
   if (outcome === 'no_issue' && violations > 0)
     problems.push({
       code: 'outcome_inconsistent',

@@ -7,6 +7,7 @@ import {
   findingsFromAnswers,
   isViolation,
   selfCheckItems,
+  shiftOverrideNeedsReason,
   validateAnswers,
   violatedCategories,
   visitCaseCategories,
@@ -254,5 +255,19 @@ describe('visitCaseCategories', () => {
   it('counts a free finding alone, and makes a bare refused entry "other"', () => {
     expect(visitCaseCategories(CHECKLIST_V1, { answers: [], findings: [{ category: 'safety' }], outcome: 'issue_found' })).toEqual(['safety']);
     expect(visitCaseCategories(CHECKLIST_V1, { answers: [], findings: [], outcome: 'entry_refused' })).toEqual(['other']);
+  });
+});
+
+describe('visit rules beyond the answers', () => {
+  it('refuses a self-check ending as 无人/关门 or 拒绝检查', () => {
+    const ctx = { placeKind: 'residential_building' as const, shift: 'day' as const, selfCheck: true };
+    expect(validateAnswers(CHECKLIST_V1, ctx, [], 'entry_refused').map((p) => p.code)).toEqual(['outcome_not_allowed']);
+    expect(validateAnswers(CHECKLIST_V1, ctx, [ans('K3', true)], 'no_issue')).toEqual([]);
+  });
+
+  it('asks for a reason only when the shift differs from the derived one', () => {
+    expect(shiftOverrideNeedsReason({ shift: 'night', derivedShift: 'day', reason: ' ' })).toBe(true);
+    expect(shiftOverrideNeedsReason({ shift: 'night', derivedShift: 'day', reason: '17:50 天已黑，按夜查' })).toBe(false);
+    expect(shiftOverrideNeedsReason({ shift: 'day', derivedShift: 'day' })).toBe(false);
   });
 });

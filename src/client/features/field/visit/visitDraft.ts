@@ -5,7 +5,7 @@
  */
 import type { AnswerValue, ChecklistItem, ChecklistTemplate, Finding, Place, Position, Task } from '../../../../domain/entities';
 import type { Shift, TaskOrganization, TaskStyle, ViolationCategory, VisitOutcome } from '../../../../domain/enums';
-import { applicableItems, findingsFromAnswers, isViolation, validateAnswers, type AnswerLike, type AnswerProblem } from '../../../../domain/rules';
+import { applicableItems, findingsFromAnswers, isViolation, shiftOverrideNeedsReason, validateAnswers, type AnswerLike, type AnswerProblem } from '../../../../domain/rules';
 import { suggestions, type Suggestion } from '../../../../domain/suggestions';
 import type { VacationRange } from '../../../../domain/calendar';
 import type { VisitDraft } from '../../../db/repositories';
@@ -154,7 +154,7 @@ export function problemsOf(s: VisitDraftState, template: ChecklistTemplate, plac
     s.outcome ?? (answers.some((a) => items.some((i) => i.code === a.itemCode && isViolation(i, a.value))) ? 'issue_found' : 'no_issue');
   const findings = freeFindings(s);
   const problems: FormProblem[] = [];
-  if (s.shiftOverride !== null && s.shiftOverride !== s.shiftAuto && s.shiftOverrideReason.trim() === '')
+  if (shiftOverrideNeedsReason({ shift: effectiveShift(s), derivedShift: s.shiftAuto, reason: s.shiftOverrideReason }))
     problems.push({ anchor: 'shift', message: VISIT_TEXT.shiftReasonRequired });
   const fromRules: AnswerProblem[] = validateAnswers(
     template,
