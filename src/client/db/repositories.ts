@@ -13,6 +13,7 @@ import { newCase, transitionCase as transitionCaseRule, type NewCaseInput } from
 import { sha256Hex, visitHash } from '../../domain/canonical';
 import { uuidv7 } from '../../domain/ids';
 import { findingsFromAnswers, visitCaseCategories } from '../../domain/rules';
+import { taskMove } from '../../domain/tasks';
 import type { MutationArgs, MutationName } from '../../domain/sync';
 import { rowKey, type BlobRow, type GridPatrolDB } from './database';
 import { IllegalTransitionError, isQuotaExceeded, NotFoundError, StorageFullError } from './errors';
@@ -194,23 +195,42 @@ export function amendVisit(
 
 // ---- tasks ---------------------------------------------------------------------------------------
 
-export async function startTask(db: GridPatrolDB, taskId: string, opts?: RepoOptions): Promise<number> {
+/**
+ * Starts a task by the domain's state machine: a refusal (not an assignee, cancelled, …) throws
+ * `IllegalTransitionError` with the domain's reason; `null` when it was already started or finished.
+ * Neither writes anything.
+ */
+export async function startTask(db: GridPatrolDB, taskId: string, opts?: RepoOptions): Promise<number | null> {
   const at = nowIso(opts);
   return write(db, [db.tasks, db.outbox], async () => {
     const task = await db.tasks.get(taskId);
     if (!task) throw new NotFoundError('task', taskId);
+    const move = taskMove(task, 'in_progress', db.userId);
+    if (!move.ok) throw new IllegalTransitionError(move.message);
+    if (move.duplicate) return null;
     await db.tasks.put({ ...task, status: 'in_progress' });
     return appendOutbox(db, 'task.start@1', { taskId, at }, at, [{ entity: 'task', id: taskId, before: task }]);
   });
 }
 
-/** `note`: why places of the route stayed unvisited, when they did. */
-export async function completeTask(db: GridPatrolDB, taskId: string, visitIds: string[], opts?: RepoOptions & { note?: string }): Promise<number> {
+/**
+ * Completes a task, refused like `startTask`; `null` when it was already done (nothing is written).
+ * `note`: why places of the route stayed unvisited, when they did.
+ */
+export async function completeTask(
+  db: GridPatrolDB,
+  taskId: string,
+  visitIds: string[],
+  opts?: RepoOptions & { note?: string },
+): Promise<number | null> {
   const at = nowIso(opts);
   const note = opts?.note?.trim() || undefined;
   return write(db, [db.tasks, db.outbox], async () => {
     const task = await db.tasks.get(taskId);
     if (!task) throw new NotFoundError('task', taskId);
+    const move = taskMove(task, 'done', db.userId);
+    if (!move.ok) throw new IllegalTransitionError(move.message);
+    if (move.duplicate) return null;
     await db.tasks.put({ ...task, status: 'done', ...(note ? { completionNote: note } : {}) });
     const args = note ? { taskId, at, visitIds, note } : { taskId, at, visitIds };
     return appendOutbox(db, 'task.complete@1', args, at, [{ entity: 'task', id: taskId, before: task }]);

@@ -98,6 +98,18 @@ describe('subject detail', () => {
     expect(w.wrapper.find('[data-test="event-delist"]').text()).toContain('机构已注销并迁出');
   });
 
+  it('says 有未同步的修改 while a change is unsent, and not once the server has accepted it', async () => {
+    const w = await openShow('tutor');
+    await w.wrapper.find('[data-test="subject-delist"]').trigger('click');
+    await until(() => w.wrapper.find('[data-test="listing-change"]').exists(), 'the reason panel');
+    await w.wrapper.find('[data-test="listing-reason"]').setValue('机构已注销并迁出');
+    await w.wrapper.find('[data-test="listing-confirm"]').trigger('click');
+    await until(() => w.wrapper.find('[data-test="subject-pending"]').exists(), 'the pending hint');
+    // The push was acknowledged; the entry waits only for the pull that confirms it.
+    await w.db.outbox.toCollection().modify({ acked: 1 });
+    await until(() => !w.wrapper.find('[data-test="subject-pending"]').exists(), 'the hint to go');
+  });
+
   it('重新入账 requires a reason, then lists the subject again', async () => {
     const w = await openShow('teacher');
     await w.wrapper.find('[data-test="subject-relist"]').trigger('click');

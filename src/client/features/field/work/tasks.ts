@@ -10,30 +10,10 @@ import Dexie from 'dexie';
 import { localDateTime } from '../../../../domain/calendar';
 import type { Place, Region, Subject, Task, Visit } from '../../../../domain/entities';
 import type { GridPatrolDB } from '../../../db/database';
+import { isOpenTask, taskTiming, type TaskTiming } from '../../../../domain/tasks';
 
 export const TASK_FILTERS = ['today', 'overdue', 'night', 'unannounced'] as const;
 export type TaskFilter = (typeof TASK_FILTERS)[number];
-
-const OPEN_STATUSES = new Set<Task['status']>(['assigned', 'in_progress']);
-
-export interface TaskTiming {
-  /** `dueAt` falls on today's business date. */
-  dueToday: boolean;
-  /** `dueAt` has passed and the task is not done. */
-  overdue: boolean;
-}
-
-export function taskTiming(task: Pick<Task, 'dueAt' | 'status'>, now: Date): TaskTiming {
-  const due = Date.parse(task.dueAt);
-  return {
-    dueToday: localDateTime(due).date === localDateTime(now).date,
-    overdue: OPEN_STATUSES.has(task.status) && due < now.getTime(),
-  };
-}
-
-export function isOpen(task: Pick<Task, 'status'>): boolean {
-  return OPEN_STATUSES.has(task.status);
-}
 
 export interface TaskCardData {
   task: Task;
@@ -68,7 +48,7 @@ export async function loadMyTasks(db: GridPatrolDB, userId: string, now: Date): 
   const today = localDateTime(now).date;
   const [tasks, visited] = await db.transaction('r', db.tasks, db.visits, async () => {
     const mine = (await db.tasks.where('assigneeIds').equals(userId).toArray()).filter(
-      (t) => isOpen(t) && localDateTime(t.dueAt).date <= today,
+      (t) => isOpenTask(t) && localDateTime(t.dueAt).date <= today,
     );
     const places = await Promise.all(mine.map((t) => visitedPlaceIds(db, t.id)));
     return [mine, new Map(mine.map((t, i) => [t.id, places[i]!]))] as const;

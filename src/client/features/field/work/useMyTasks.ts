@@ -4,7 +4,8 @@ import { localDateTime } from '../../../../domain/calendar';
 import { useLiveQuery, type LiveQuery } from '../../../composables/useLiveQuery';
 import { useUserDb } from '../../../db/current';
 import { useSessionStore } from '../../../stores/session';
-import { loadMyTasks, taskTiming, type TaskCardData } from './tasks';
+import { taskTiming } from '../../../../domain/tasks';
+import { loadMyTasks, type TaskCardData } from './tasks';
 import { useNow } from './useNow';
 
 export function useMyTasks(): LiveQuery<TaskCardData[]> & { cards: ComputedRef<TaskCardData[]> } {
