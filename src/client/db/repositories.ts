@@ -96,7 +96,8 @@ function visitEvidence(v: Pick<Visit, 'answers' | 'findings'>): string[] {
   return [...v.answers.flatMap((a) => a.evidence), ...v.findings.flatMap((f) => f.evidence)];
 }
 
-async function townshipOf(db: GridPatrolDB, gridId: string): Promise<string | undefined> {
+/** The township above a grid, from the regions on the device. */
+export async function townshipOf(db: GridPatrolDB, gridId: string): Promise<string | undefined> {
   let id: string | null = gridId;
   for (let depth = 0; id !== null && depth < 8; depth++) {
     const region: Region | undefined = await db.regions.get(id);

@@ -1,5 +1,6 @@
 /** Which grids the signed-in user keeps a ledger for, read from the local regions. */
-import type { Place, Region } from '../../../../domain/entities';
+import type { Place } from '../../../../domain/entities';
+import { gridsUnder } from '../../../../domain/scopes';
 import type { GridPatrolDB } from '../../../db/database';
 
 /**
@@ -8,23 +9,7 @@ import type { GridPatrolDB } from '../../../db/database';
  */
 export async function gridIdsOf(db: GridPatrolDB, rootId: string): Promise<string[]> {
   const regions = await db.regions.toArray();
-  return gridsUnder(regions, rootId);
-}
-
-export function gridsUnder(regions: readonly Region[], rootId: string): string[] {
-  const byId = new Map(regions.map((r) => [r.id, r]));
-  const root = byId.get(rootId);
-  if (!root) return [rootId];
-  if (root.level === 'grid') return [root.id];
-  const inScope = (r: Region): boolean => {
-    let id: string | null = r.parentId;
-    for (let depth = 0; id !== null && depth < 8; depth++) {
-      if (id === rootId) return true;
-      id = byId.get(id)?.parentId ?? null;
-    }
-    return false;
-  };
-  return regions.filter((r) => r.level === 'grid' && inScope(r)).map((r) => r.id);
+  return regions.some((r) => r.id === rootId) ? gridsUnder(rootId, regions) : [rootId];
 }
 
 export interface GridPlaces {

@@ -1,7 +1,8 @@
 /** The building manager's own reports and where a new one belongs (grid and township). */
-import type { Case, Region } from '../../../../domain/entities';
+import type { Case } from '../../../../domain/entities';
 import type { RegionRef } from '../../../../domain/api';
 import type { GridPatrolDB } from '../../../db/database';
+import { townshipOf as localTownshipOf } from '../../../db/repositories';
 
 /** Their reports, newest first: the cases they reported as a building manager. */
 export async function myReports(db: GridPatrolDB, userId: string, placeId?: string): Promise<Case[]> {
@@ -13,12 +14,5 @@ export async function myReports(db: GridPatrolDB, userId: string, placeId?: stri
 
 /** The township above a grid, from the local regions or, failing that, the user's scope path. */
 export async function townshipOf(db: GridPatrolDB, gridId: string, path: readonly RegionRef[]): Promise<string | null> {
-  let id: string | null = gridId;
-  for (let depth = 0; id !== null && depth < 8; depth++) {
-    const region: Region | undefined = await db.regions.get(id);
-    if (!region) break;
-    if (region.level === 'township') return region.id;
-    id = region.parentId;
-  }
-  return path.find((r) => r.level === 'township')?.id ?? null;
+  return (await localTownshipOf(db, gridId)) ?? path.find((r) => r.level === 'township')?.id ?? null;
 }
