@@ -12,3 +12,4 @@ export * from './calendar';
 export * from './suggestions';
 export * from './cases';
 export * from './scopes';
+export * from './tasks';

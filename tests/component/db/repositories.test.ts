@@ -1,20 +1,23 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sha256Hex, visitHash } from '../../../src/domain/canonical';
-import { makeSubject, makeTemplate } from '../../factories';
+import { makeSubject, makeTask, makeTemplate } from '../../factories';
 import { closeAllUserDbs } from '../../../src/client/db/database';
 import {
   createSubject,
   delistSubject,
+  completeTask,
   openCase,
   putBlob,
+  startTask,
   submitVisit,
   transitionCase,
   updatePlace,
   updateSubject,
 } from '../../../src/client/db/repositories';
 import { IllegalTransitionError, StorageFullError } from '../../../src/client/db/errors';
-import { seededDb, visitDraft } from './seed';
+import type { Task } from '../../../src/domain/entities';
+import { seededDb, visitDraft, type LocalWorld } from './seed';
 
 afterEach(() => closeAllUserDbs());
 
@@ -114,6 +117,43 @@ describe('submitVisit', () => {
     await submitVisit(w.db, draft);
     expect(await w.db.visits.count()).toBe(1);
     expect(await w.db.outbox.count()).toBe(2);
+  });
+});
+
+describe('tasks', () => {
+  const taskOf = (w: LocalWorld, o: Partial<Task> = {}) =>
+    makeTask({ townshipId: w.township.id, gridId: w.grid.id, assigneeIds: [w.userId], placeIds: [w.place.id], createdBy: w.userId, ...o });
+
+  it('refuses to start a cancelled task and writes nothing', async () => {
+    const w = await seededDb();
+    const task = taskOf(w, { status: 'cancelled' });
+    await w.db.tasks.put(task);
+    await expect(startTask(w.db, task.id)).rejects.toThrow(new IllegalTransitionError('该任务已被取消'));
+    expect(await w.db.outbox.count()).toBe(0);
+    expect(await w.db.shadows.count()).toBe(0);
+    expect(await w.db.tasks.get(task.id)).toEqual(task);
+  });
+
+  it('refuses a task the user is not assigned to, and writes nothing for a duplicate', async () => {
+    const w = await seededDb();
+    const theirs = taskOf(w, { assigneeIds: [w.county.id] });
+    const done = taskOf(w, { status: 'done' });
+    await w.db.tasks.bulkPut([theirs, done]);
+    await expect(completeTask(w.db, theirs.id, [])).rejects.toBeInstanceOf(IllegalTransitionError);
+    expect(await startTask(w.db, done.id)).toBeNull();
+    expect(await completeTask(w.db, done.id, [])).toBeNull();
+    expect(await w.db.outbox.count()).toBe(0);
+    expect(await w.db.tasks.get(done.id)).toEqual(done);
+  });
+
+  it('starts then completes an assigned task, one outbox entry each', async () => {
+    const w = await seededDb();
+    const task = taskOf(w);
+    await w.db.tasks.put(task);
+    await startTask(w.db, task.id);
+    await completeTask(w.db, task.id, [], { note: '两处未到' });
+    expect((await w.db.outbox.orderBy('seq').toArray()).map((e) => e.name)).toEqual(['task.start@1', 'task.complete@1']);
+    expect(await w.db.tasks.get(task.id)).toMatchObject({ status: 'done', completionNote: '两处未到' });
   });
 });
 

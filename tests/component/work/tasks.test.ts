@@ -4,7 +4,7 @@ import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { URLS } from '../../../src/client/api';
 import { closeAllUserDbs, userDbName } from '../../../src/client/db/database';
-import { loadMyTasks, matchesFilters, taskTiming } from '../../../src/client/features/field/work/tasks';
+import { loadMyTasks, matchesFilters } from '../../../src/client/features/field/work/tasks';
 import { jsonResponse, meOf, stubFetch } from '../fixtures';
 import { mountApp } from '../mountApp';
 import { ME, NOW, workWorld } from './world';
@@ -13,22 +13,7 @@ function offlineExceptMe() {
   stubFetch((url) => (url === URLS.me ? jsonResponse(200, meOf('grid_worker')) : Promise.reject(new TypeError('Failed to fetch'))));
 }
 
-describe('task timing (Asia/Shanghai business dates)', () => {
-  const at = (dueAt: string, status: 'assigned' | 'done' = 'assigned') => taskTiming({ dueAt, status }, NOW);
-
-  it('counts a task due later today as due today, not overdue', () => {
-    expect(at('2025-05-13T18:00:00+08:00')).toEqual({ dueToday: true, overdue: false });
-  });
-  it('uses the Shanghai date even where UTC is still on the previous day', () => {
-    // 01:00 on the 13th in Shanghai is 17:00Z on the 12th.
-    const early = new Date('2025-05-12T17:00:00Z');
-    expect(taskTiming({ dueAt: '2025-05-13T20:00:00+08:00', status: 'assigned' }, early).dueToday).toBe(true);
-    expect(taskTiming({ dueAt: '2025-05-12T20:00:00+08:00', status: 'assigned' }, early)).toEqual({ dueToday: false, overdue: true });
-  });
-  it('marks a passed due time overdue unless done', () => {
-    expect(at('2025-05-13T09:00:00+08:00')).toEqual({ dueToday: true, overdue: true });
-    expect(at('2025-05-13T09:00:00+08:00', 'done').overdue).toBe(false);
-  });
+describe('task filters', () => {
   it('applies every selected filter', () => {
     const card = { task: { shift: 'night', unannounced: true }, timing: { dueToday: true, overdue: false } } as Parameters<typeof matchesFilters>[0];
     expect(matchesFilters(card, new Set(['today', 'night', 'unannounced']))).toBe(true);
