@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { RegionLevel } from '../../domain/enums';
 import type { Database, RegionRow } from '../db/schema';
 import type { PageRequest } from '../http/paging';
+import { managedBy } from '../scope/filters';
 import type { Viewer } from '../scope/viewer';
 
 export interface RegionFilters {
@@ -18,7 +19,7 @@ function visibleRegionIds(viewer: Viewer) {
     return sql<{ id: string }>`(
       WITH RECURSIVE up AS (
         SELECT r.id, r.parent_id FROM regions r
-          WHERE r.id IN (SELECT p.grid_id FROM places p WHERE p.manager_ids @> ARRAY[${viewer.user.id}]::uuid[])
+          WHERE r.id IN (SELECT p.grid_id FROM places p WHERE ${managedBy(viewer.user.id, 'p')})
         UNION
         SELECT r.id, r.parent_id FROM regions r JOIN up ON r.id = up.parent_id
       ) SELECT id FROM up)`;

@@ -25,6 +25,15 @@ export function managedBy(userId: string, table = 'places'): Expression<SqlBool>
   return sql<SqlBool>`${sql.ref(`${table}.manager_ids`)} @> ARRAY[${userId}]::uuid[]`;
 }
 
+/**
+ * Visits a building manager may see: their own open self-checks, never a covert or unannounced
+ * visit (`visibleToBuildingManager` in src/domain/scopes.ts). The caller also limits the visits to
+ * places the manager manages.
+ */
+export function managerVisibleVisits(userId: string, table = 'visits'): Expression<SqlBool> {
+  return sql<SqlBool>`${sql.ref(`${table}.style`)} = 'open' AND NOT ${sql.ref(`${table}.unannounced`)} AND ${sql.ref(`${table}.inspector_ids`)} @> ARRAY[${userId}]::uuid[]`;
+}
+
 /** Escapes LIKE wildcards in a user's search text. */
 export function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { idSchema, type Subject } from '../../domain/entities';
 import { subjectCategorySchema, subjectStatusSchema } from '../../domain/enum-schemas';
-import { maskMobile } from '../../domain/validators';
+import { phoneForRole } from '../../domain/validators';
 import { authenticate } from '../auth/service';
 import type { AppDeps } from '../deps';
 import { AppError, parse } from '../errors';
@@ -32,7 +32,7 @@ export function staffScope(viewer: Viewer): Exclude<Scope, { kind: 'manager' }> 
 
 /** PIPL minimisation: phones masked below the county (SPEC §9). */
 function forViewer(viewer: Viewer, s: Subject): Subject {
-  return viewer.user.role === 'county_admin' || !s.phone ? s : { ...s, phone: maskMobile(s.phone) };
+  return { ...s, phone: phoneForRole(viewer.user.role, s.phone) };
 }
 
 export function subjectRoutes(app: FastifyInstance, deps: AppDeps): void {

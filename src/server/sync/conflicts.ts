@@ -1,6 +1,7 @@
 /** Conflict records of the per-field merge, for the coordinator (SPEC §8), newest first. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import { iso } from '../db/time';
 import { inScope } from '../scope/filters';
 import type { Viewer } from '../scope/viewer';
 
@@ -30,6 +31,6 @@ export async function listConflicts(db: Kysely<Database>, viewer: Viewer, limit:
     winner: r.winner,
     baseVersion: r.base_version,
     userId: r.user_id,
-    at: r.at.toISOString(),
+    at: iso(r.at),
   }));
 }

@@ -16,7 +16,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { GLOBAL_SCOPE, encodeCursor, decodeCursor, type Change, type PullRequest, type PullResponse } from '../../domain/sync';
 import type { EntityName } from '../../domain/enums';
-import { maskMobile } from '../../domain/validators';
+import { phoneForRole } from '../../domain/validators';
 import type { Database } from '../db/schema';
 import { getMeta } from '../db/meta';
 import { AppError } from '../errors';
@@ -29,6 +29,7 @@ import { taskFromRow } from '../tasks/rows';
 import { templateFromRow } from '../templates/rows';
 import { userFromRow, USER_COLUMNS } from '../users/rows';
 import { visitFromRow } from '../visits/rows';
+import { managedBy, managerVisibleVisits } from '../scope/filters';
 import type { Viewer } from '../scope/viewer';
 
 export const DEFAULT_PULL_LIMIT = 1000;
@@ -66,7 +67,7 @@ export async function currentScopes(db: Kysely<Database>, viewer: Viewer): Promi
     const rows = await db
       .selectFrom('places')
       .select('id')
-      .where(sql<boolean>`manager_ids @> ARRAY[${s.userId}]::uuid[]`)
+      .where(managedBy(s.userId))
       .orderBy('id')
       .execute();
     keys = rows.map((r) => `place:${r.id}`);
@@ -95,10 +96,10 @@ const asRow = <T>(r: Row) => r as unknown as T;
 
 async function sourcesFor(db: Kysely<Database>, viewer: Viewer, key: string): Promise<{ sources: Source[]; tombstones: Tombstones | null }> {
   const me = viewer.user.id;
-  const admin = viewer.user.role === 'county_admin';
+  const role = viewer.user.role;
   const userData = (r: Row) => {
     const u = userFromRow(asRow(r));
-    return admin || !u.phone ? u : { ...u, phone: maskMobile(u.phone) };
+    return { ...u, phone: phoneForRole(role, u.phone) };
   };
   const userColumns = sql.raw(USER_COLUMNS.map((c) => `t.${c}`).join(', '));
 
@@ -119,7 +120,7 @@ async function sourcesFor(db: Kysely<Database>, viewer: Viewer, key: string): Pr
     const g = sql`t.grid_id = ${id}`;
     const subjectData = (r: Row) => {
       const s = subjectFromRow(asRow(r));
-      return admin || !s.phone ? s : { ...s, phone: maskMobile(s.phone) };
+      return { ...s, phone: phoneForRole(role, s.phone) };
     };
     return {
       sources: [
@@ -147,7 +148,7 @@ async function sourcesFor(db: Kysely<Database>, viewer: Viewer, key: string): Pr
     .selectFrom('places')
     .select(['id', 'grid_id'])
     .where('id', '=', id)
-    .where(sql<boolean>`manager_ids @> ARRAY[${me}]::uuid[]`)
+    .where(managedBy(me))
     .executeTakeFirst();
   if (!place?.grid_id) return { sources: [], tombstones: null };
   const path = await regionPathIds(db, place.grid_id);
@@ -158,7 +159,7 @@ async function sourcesFor(db: Kysely<Database>, viewer: Viewer, key: string): Pr
       { entity: 'place', from: sql`places t WHERE t.id = ${id}`, map: (r) => ({ ...placeFromRow(asRow(r)), note: null }) },
       {
         entity: 'visit',
-        from: sql`visits t WHERE t.place_id = ${id} AND t.style = 'open' AND NOT t.unannounced AND t.inspector_ids @> ARRAY[${me}]::uuid[]`,
+        from: sql`visits t WHERE t.place_id = ${id} AND ${managerVisibleVisits(me, 't')}`,
         columns: sql`t.id, t.doc, t._xid`,
         map: (r) => visitFromRow(asRow(r)),
       },

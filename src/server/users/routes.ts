@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { idSchema } from '../../domain/entities';
 import { roleSchema } from '../../domain/enum-schemas';
-import { maskMobile } from '../../domain/validators';
+import { phoneForRole } from '../../domain/validators';
 import { authenticate } from '../auth/service';
 import type { AppDeps } from '../deps';
 import { AppError, parse } from '../errors';
@@ -25,11 +25,10 @@ export function userRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (!DIRECTORY_ROLES.has(viewer.user.role)) throw new AppError('forbidden');
     const query = parse(userListQuery, request.query, 'query');
     const rows = await listUsers(deps.db, viewer, query, pageRequest(query));
-    const countyView = viewer.user.role === 'county_admin';
     return toPage(rows, query.limit, (r) => {
       const u = userFromRow(r);
       // PIPL minimisation: phone numbers masked below the county (SPEC §9).
-      return countyView || !u.phone ? u : { ...u, phone: maskMobile(u.phone) };
+      return { ...u, phone: phoneForRole(viewer.user.role, u.phone) };
     });
   });
 }

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { VisitOutcome } from '../../domain/enums';
 import type { Database, VisitRow } from '../db/schema';
 import type { PageRequest } from '../http/paging';
-import { inScope } from '../scope/filters';
+import { inScope, managedBy, managerVisibleVisits } from '../scope/filters';
 import type { Viewer } from '../scope/viewer';
 
 export interface VisitFilters {
@@ -22,10 +22,8 @@ function visibleVisits(db: Kysely<Database>, viewer: Viewer) {
   const scope = viewer.scope;
   if (scope.kind !== 'manager') return q.where(inScope(scope, 'visits'));
   return q
-    .where('style', '=', 'open')
-    .where('unannounced', '=', false)
-    .where(sql<boolean>`visits.inspector_ids @> ARRAY[${scope.userId}]::uuid[]`)
-    .where(sql<boolean>`visits.place_id IN (SELECT p.id FROM places p WHERE p.manager_ids @> ARRAY[${scope.userId}]::uuid[])`);
+    .where(managerVisibleVisits(scope.userId))
+    .where(sql<boolean>`visits.place_id IN (SELECT p.id FROM places p WHERE ${managedBy(scope.userId, 'p')})`);
 }
 
 export async function listVisits(db: Kysely<Database>, viewer: Viewer, f: VisitFilters, page: PageRequest): Promise<VisitRow[]> {

@@ -59,8 +59,10 @@ export async function mountView(component: Component, props: Record<string, unkn
 }
 
 /** Lets Dexie (fake-indexeddb, real timers) and Vue settle; waits until `until` holds. */
-export async function settle(until: () => boolean = () => true, tries = 100): Promise<void> {
-  for (let i = 0; i < tries; i++) {
+/** Lets IndexedDB and Vue catch up until `until` holds; patient by time, not by count, for a loaded CI machine. */
+export async function settle(until: () => boolean = () => true, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
     await flushPromises();
     await new Promise((r) => setTimeout(r, 2));
     if (until()) {

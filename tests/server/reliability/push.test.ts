@@ -150,8 +150,6 @@ describe.each(backends)('push reliability on %s', (backend) => {
   it('15b: an old mutation version stays accepted next to a newer one', async () => {
     const v2 = { ...MUTATIONS.get('visit.submit@1')!, name: 'visit.submit@2' };
     const registry = MUTATIONS.with(v2);
-    expect(registry.get('visit.submit@1')).toBeDefined();
-    expect(registry.get('visit.submit@2')).toBeDefined();
     const viewer = await viewerOf(ctx, worker);
     const vs = await visits(2);
     const res = await push(ctx.db.kysely, viewer, { clientId: newClientId(), mutations: [submit(1, vs[0]!), mutation(2, 'visit.submit@2', { visit: vs[1]! })] }, { registry });
