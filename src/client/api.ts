@@ -18,6 +18,7 @@ export const URLS = {
   syncPush: '/api/sync/push',
   syncPull: '/api/sync/pull',
   blob: (sha256: string) => `/api/blobs/${sha256}`,
+  blobUpload: (sha256: string) => `/api/blobs/${sha256}/upload`,
 } as const;
 
 const TIMEOUT_MS = 20_000;

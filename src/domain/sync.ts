@@ -4,6 +4,7 @@
  * (src/server/sync/mutations) binds each name to its handler.
  */
 import { z } from 'zod';
+import type { BlobUploadStatus } from './blobs';
 import { caseStatusSchema, entityNameSchema } from './enum-schemas';
 import {
   caseSchema,
@@ -75,6 +76,13 @@ export const pushResponseSchema = z.object({
   results: z.array(pushResultSchema),
 });
 export type PushResponse = z.infer<typeof pushResponseSchema>;
+
+/** The answer to a chunk of a resumable blob upload and to `GET /api/blobs/:sha256/upload`. */
+export const blobUploadStatusSchema = z.object({
+  sha256: sha256Schema,
+  complete: z.boolean(),
+  offset: z.number().int().nonnegative(),
+}) satisfies z.ZodType<BlobUploadStatus>;
 
 export const MAX_PULL_LIMIT = 5000;
 

@@ -21,6 +21,8 @@ export const ERRORS = {
   method_not_allowed: { status: 405, message: '不支持的请求方法' },
   conflict: { status: 409, message: '数据已被修改，请刷新后重试' },
   mutation_gap: { status: 409, message: '同步序号不连续，请从服务器要求的位置重新提交' },
+  upload_offset: { status: 409, message: '上传位置不一致，请从服务器已收到的位置继续上传' },
+  invalid_range: { status: 400, message: '分段上传的范围无效' },
   hash_mismatch: { status: 400, message: '文件内容与其校验值不符，可能上传不完整，请重试' },
   rate_limited: { status: 429, message: '尝试次数过多，请稍后再试' },
   internal: { status: 500, message: '服务器内部错误' },

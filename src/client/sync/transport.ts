@@ -5,6 +5,7 @@
  * Failures are typed so the engine can tell what to do: retry later (network, 5xx), re-authenticate
  * (401), resend from the server's position (409 `mutation_gap`), or give up on the request (other 4xx).
  */
+import { BLOB_CHUNK_BYTES, formatContentRange, nextChunk, type BlobUploadStatus } from '../../domain/blobs';
 import type { PullRequest, PullResponse, PushRequest, PushResponse } from '../../domain/sync';
 
 /**
@@ -18,7 +19,10 @@ import { URLS } from '../api';
 export interface SyncTransport {
   push(body: PushRequest): Promise<PushResponse>;
   pull(body: PullRequest): Promise<PullResponse>;
-  /** Idempotent upload of a blob addressed by its SHA-256. */
+  /**
+   * Idempotent upload of a blob addressed by its SHA-256. A blob larger than one chunk is sent in
+   * chunks and, after an interruption, resumed from the offset the server has stored.
+   */
   putBlob(sha256: string, data: Blob, contentType: string): Promise<void>;
 }
 
@@ -74,6 +78,7 @@ export const SYNC_URLS = {
   push: URLS.syncPush,
   pull: URLS.syncPull,
   blob: URLS.blob,
+  blobUpload: URLS.blobUpload,
 } as const;
 
 export interface TransportAuth {
@@ -118,9 +123,16 @@ export function createHttpTransport(
 ): SyncTransport {
   const base = baseUrl.replace(/\/$/, '');
 
-  async function send(method: 'POST' | 'PUT', path: string, body: BodyInit, contentType: string): Promise<unknown> {
+  async function send(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    body?: BodyInit,
+    contentType?: string,
+    extra: Record<string, string> = {},
+  ): Promise<unknown> {
     const auth = await getAuth();
-    const headers: Record<string, string> = { accept: 'application/json', 'content-type': contentType, 'x-device-id': auth.deviceId };
+    const headers: Record<string, string> = { accept: 'application/json', 'x-device-id': auth.deviceId, ...extra };
+    if (contentType) headers['content-type'] = contentType;
     if (auth.token) headers.authorization = `Bearer ${auth.token}`;
     let response: Response;
     try {
@@ -154,7 +166,31 @@ export function createHttpTransport(
       return checked(pullResponseSchema, await send('POST', SYNC_URLS.pull, JSON.stringify(body), 'application/json')) as PullResponse;
     },
     async putBlob(sha256, data, contentType) {
-      await send('PUT', SYNC_URLS.blob(sha256), data, contentType);
+      if (data.size <= BLOB_CHUNK_BYTES) {
+        await send('PUT', SYNC_URLS.blob(sha256), data, contentType);
+        return;
+      }
+      const { blobUploadStatusSchema } = await protocolSchemas();
+      const status = async (request: Promise<unknown>) => checked(blobUploadStatusSchema, await request) as BlobUploadStatus;
+      let at = await status(send('GET', SYNC_URLS.blobUpload(sha256)));
+      // Each round stores a chunk or learns the server's offset; more rounds than chunks means the
+      // server and this device disagree about the blob: stop and let the next cycle try again.
+      for (let round = 0; !at.complete; round++) {
+        if (round > 2 * Math.ceil(data.size / BLOB_CHUNK_BYTES) + 2 || at.offset >= data.size) {
+          throw new TransportError('upload_stalled', '照片上传未能完成，稍后重试', 0);
+        }
+        const chunk = nextChunk(at.offset, data.size);
+        try {
+          at = await status(
+            send('PUT', SYNC_URLS.blob(sha256), data.slice(chunk.first, chunk.last + 1), contentType, { 'content-range': formatContentRange(chunk) }),
+          );
+        } catch (error) {
+          // Another attempt stored more (or less) than this device thought: go on from there.
+          const offset = (error as TransportError).code === 'upload_offset' ? ((error as TransportError).details as { offset?: unknown } | undefined)?.offset : undefined;
+          if (typeof offset !== 'number') throw error;
+          at = { sha256, complete: false, offset };
+        }
+      }
     },
   };
 }

@@ -3,11 +3,15 @@
  * its bytes: the upload is verified against its address (a truncated upload is refused and leaves
  * nothing), idempotent, and limited to photos. A download is served only to a user who may see a
  * record referencing the blob; to anyone else it does not exist.
+ *
+ * A large blob may be uploaded in chunks (`Content-Range`, see src/domain/blobs.ts) and resumed
+ * after an interruption from the offset `GET /api/blobs/:sha256/upload` reports.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { BLOB_TYPES, MAX_BLOB_BYTES, parseContentRange, type BlobUploadStatus } from '../../domain/blobs';
 import { SHA256_RE } from '../../domain/ids';
 import { authenticate } from '../auth/service';
 import type { Database } from '../db/schema';
@@ -16,9 +20,6 @@ import { AppError, errorHandler } from '../errors';
 import { inScope, managedBy } from '../scope/filters';
 import type { Viewer } from '../scope/viewer';
 import { FsBlobStore, type BlobStore } from './store';
-
-export const BLOB_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic'] as const;
-export const MAX_BLOB_BYTES = 15 * 1024 * 1024;
 
 function shaParam(params: unknown): string {
   const sha = (params as { sha256?: unknown }).sha256;
@@ -41,10 +42,65 @@ async function mayRead(db: Kysely<Database>, viewer: Viewer, sha256: string): Pr
   return !!(await q.limit(1).executeTakeFirst());
 }
 
+/** An unfinished upload nobody resumed for this long is removed when the server starts. */
+export const PARTIAL_UPLOAD_MAX_AGE_MS = 14 * 24 * 3600 * 1000;
+
 export function blobRoutes(app: FastifyInstance, deps: AppDeps, store: BlobStore = new FsBlobStore(path.join(deps.config.dataDir, 'blobs'))): void {
+  app.addHook('onReady', async () => {
+    const removed = await store.sweepPartials(PARTIAL_UPLOAD_MAX_AGE_MS);
+    if (removed > 0) app.log.info({ removed }, 'removed abandoned partial blob uploads');
+  });
   app.addContentTypeParser([...BLOB_TYPES], { parseAs: 'buffer', bodyLimit: MAX_BLOB_BYTES }, (_req, body, done) => done(null, body));
 
   const tooLarge = () => new AppError('payload_too_large', { maxBytes: MAX_BLOB_BYTES, hint: '照片不能超过 15 MB，请压缩后重试' });
+
+  /** Whether the blob is stored whole: its row and its bytes. */
+  const stored = async (sha256: string) =>
+    !!(await deps.db.selectFrom('blobs').select('sha256').where('sha256', '=', sha256).executeTakeFirst()) && (await store.has(sha256));
+
+  const insertRow = (sha256: string, size: number, contentType: string, viewer: Viewer) =>
+    deps.db
+      .insertInto('blobs')
+      .values({ sha256, size, content_type: contentType, uploaded_by: viewer.user.id })
+      .onConflict((oc) => oc.column('sha256').doNothing())
+      .execute();
+
+  // Chunks of one blob are decided one at a time: two devices resuming the same photo see one offset.
+  const busy = new Map<string, Promise<unknown>>();
+  const serially = <T>(sha256: string, run: () => Promise<T>): Promise<T> => {
+    const result = (busy.get(sha256) ?? Promise.resolve()).then(run, run);
+    const settled = result.catch(() => undefined);
+    busy.set(sha256, settled);
+    void settled.then(() => {
+      if (busy.get(sha256) === settled) busy.delete(sha256);
+    });
+    return result;
+  };
+
+  /** One chunk of a resumable upload, appended only at the offset stored so far. */
+  const putChunk = (viewer: Viewer, sha256: string, contentType: string, header: string, body: Buffer) => {
+    const range = parseContentRange(header);
+    if (!range || body.length !== range.last - range.first + 1) {
+      throw new AppError('invalid_range', { contentRange: header, bodyBytes: body.length });
+    }
+    if (range.total > MAX_BLOB_BYTES) throw tooLarge();
+    return serially(sha256, async (): Promise<{ status: number; body: BlobUploadStatus & { size?: number } }> => {
+      if (await stored(sha256)) return { status: 200, body: { sha256, complete: true, offset: range.total } };
+      let offset = await store.partialSize(sha256);
+      if (offset > range.total) {
+        // Bytes beyond the blob's size cannot be a prefix of it: start over.
+        await store.discardPartial(sha256);
+        offset = 0;
+      }
+      if (range.first !== offset) throw new AppError('upload_offset', { offset }, `blob ${sha256}: chunk at ${range.first}, stored ${offset}`);
+      await store.appendPartial(sha256, offset, body);
+      offset += body.length;
+      if (offset < range.total) return { status: 200, body: { sha256, complete: false, offset } };
+      if (!(await store.commitPartial(sha256))) throw new AppError('hash_mismatch', { size: offset }, `blob ${sha256}: chunks do not match`);
+      await insertRow(sha256, offset, contentType, viewer);
+      return { status: 201, body: { sha256, complete: true, offset, size: offset } };
+    });
+  };
 
   app.put(
     '/api/blobs/:sha256',
@@ -66,21 +122,31 @@ export function blobRoutes(app: FastifyInstance, deps: AppDeps, store: BlobStore
         throw new AppError('unsupported_media_type', { allowed: BLOB_TYPES });
       }
       const body = request.body;
+      const range = request.headers['content-range'];
+      if (range !== undefined) {
+        const chunk = await putChunk(viewer, sha256, contentType, String(range), body);
+        return reply.status(chunk.status).send({ ...chunk.body, contentType });
+      }
       if (createHash('sha256').update(body).digest('hex') !== sha256) {
         throw new AppError('hash_mismatch', { size: body.length }, `blob ${sha256}: body does not match`);
       }
-      const known = await deps.db.selectFrom('blobs').select('sha256').where('sha256', '=', sha256).executeTakeFirst();
-      if (known && (await store.has(sha256))) return reply.status(200).send({ sha256, size: body.length, contentType, created: false });
+      if (await stored(sha256)) return reply.status(200).send({ sha256, size: body.length, contentType, created: false });
       // Bytes first, then the row: a row always means the bytes are there.
       await store.put(sha256, body);
-      await deps.db
-        .insertInto('blobs')
-        .values({ sha256, size: body.length, content_type: contentType, uploaded_by: viewer.user.id })
-        .onConflict((oc) => oc.column('sha256').doNothing())
-        .execute();
-      return reply.status(known ? 200 : 201).send({ sha256, size: body.length, contentType, created: !known });
+      await insertRow(sha256, body.length, contentType, viewer);
+      return reply.status(201).send({ sha256, size: body.length, contentType, created: true });
     },
   );
+
+  app.get('/api/blobs/:sha256/upload', async (request): Promise<BlobUploadStatus> => {
+    await authenticate(deps.db, request);
+    const sha256 = shaParam(request.params);
+    if (await stored(sha256)) {
+      const row = await deps.db.selectFrom('blobs').select('size').where('sha256', '=', sha256).executeTakeFirstOrThrow();
+      return { sha256, complete: true, offset: Number(row.size) };
+    }
+    return { sha256, complete: false, offset: await store.partialSize(sha256) };
+  });
 
   app.get('/api/blobs/:sha256', async (request, reply) => {
     const viewer = await authenticate(deps.db, request);

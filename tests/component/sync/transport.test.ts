@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { BLOB_CHUNK_BYTES } from '../../../src/domain/blobs';
 import {
   ClientRequestError,
   createHttpTransport,
@@ -37,6 +38,39 @@ describe('createHttpTransport', () => {
     const [url, init] = fetchMock.mock.calls[0]!;
     expect(url).toBe(`https://patrol.example/api/blobs/${'ab'.repeat(32)}`);
     expect(init).toMatchObject({ method: 'PUT', headers: { 'content-type': 'image/jpeg' } });
+  });
+
+  it('sends a large blob in chunks and goes on from the offset the server reports', async () => {
+    const sha = 'cd'.repeat(32);
+    const size = Math.round(BLOB_CHUNK_BYTES * 2.5);
+    let stored = 0;
+    const ranges: string[] = [];
+    const { transport } = transportWith((url, init) => {
+      if (init.method === 'GET') return json(200, { sha256: sha, complete: false, offset: stored });
+      const range = (init.headers as Record<string, string>)['content-range']!;
+      ranges.push(range);
+      const first = Number(/bytes (\d+)-/.exec(range)![1]);
+      if (first !== stored) return json(409, { error: { code: 'upload_offset', message: '位置不一致', details: { offset: stored } } });
+      stored = first + (init.body as Blob).size;
+      const answer = json(stored === size ? 201 : 200, { sha256: sha, complete: stored === size, offset: stored });
+      // Another attempt (a second tab) stores the second chunk just after this answer.
+      if (first === 0) stored = 2 * BLOB_CHUNK_BYTES;
+      return answer;
+    });
+    await transport.putBlob(sha, new Blob([new Uint8Array(size)]), 'image/jpeg');
+    expect(ranges).toEqual([
+      `bytes 0-${BLOB_CHUNK_BYTES - 1}/${size}`,
+      `bytes ${BLOB_CHUNK_BYTES}-${2 * BLOB_CHUNK_BYTES - 1}/${size}`, // refused: 409 with the offset
+      `bytes ${2 * BLOB_CHUNK_BYTES}-${size - 1}/${size}`,
+    ]);
+  });
+
+  it('gives up a chunked upload the server keeps refusing, for the next cycle to retry', async () => {
+    const { transport, fetchMock } = transportWith((_url, init) =>
+      init.method === 'GET' ? json(200, { sha256: 'cd'.repeat(32), complete: false, offset: 0 }) : json(409, { error: { code: 'upload_offset', message: '位置不一致', details: { offset: 0 } } }),
+    );
+    await expect(transport.putBlob('cd'.repeat(32), new Blob([new Uint8Array(BLOB_CHUNK_BYTES * 2)]), 'image/jpeg')).rejects.toMatchObject({ code: 'upload_stalled' });
+    expect(fetchMock.mock.calls.length).toBeLessThan(10);
   });
 
   it('types each failure', async () => {

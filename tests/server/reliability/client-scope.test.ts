@@ -11,6 +11,7 @@ import { StorageFullError } from '../../../src/client/db/errors';
 import { putBlob, submitVisit } from '../../../src/client/db/repositories';
 import { NetworkError } from '../../../src/client/sync/transport';
 import { gridScope } from '../../../src/domain/scopes';
+import { BLOB_CHUNK_BYTES } from '../../../src/domain/blobs';
 import { backends } from '../harness';
 import { answersOf, countIds, expectConverged, expectOnce, lastMutationIdOf, startClientWorld, type ClientWorld, type Device } from './clientHarness';
 
@@ -99,6 +100,35 @@ describe.each(backends)('client scopes, photos, storage and restores on %s', (ba
     expect(await countIds(w, 'visits', [v2.id])).toBe(1);
     expect(await w.testDb.db.kysely.selectFrom('blobs').select('sha256').where('sha256', '=', blob2.sha256).executeTakeFirst()).toBeDefined();
     expectOnce(answersOf(await d.db.clientId(), d), [1, 2]);
+    await expectConverged(w, d);
+  });
+
+  it('13: a large photo cut off after its first chunk resumes from the server\'s offset, not from the start', async () => {
+    const d = await ready('worker0');
+    // Incompressible bytes of 2.5 chunks: three chunks, the last one short.
+    const photo = new Uint8Array(Math.round(BLOB_CHUNK_BYTES * 2.5));
+    for (let i = 0; i < photo.length; i += 65536) crypto.getRandomValues(photo.subarray(i, i + 65536));
+    const blob = await putBlob(d.db, photo, 'image/jpeg');
+    const { visit } = await submitVisit(d.db, d.visitDraft({ answers: [{ itemCode: 'A1', value: false, evidence: [blob.sha256] }] }));
+    const chunk = (first: number, last: number) => `bytes ${first}-${last}/${photo.length}`;
+    const second = chunk(BLOB_CHUNK_BYTES, 2 * BLOB_CHUNK_BYTES - 1);
+    d.faults.push({ on: 'blob', kind: 'before', when: (r) => r.range === second });
+    await expect(d.sync()).rejects.toBeInstanceOf(NetworkError);
+    expect(d.traffic.filter((t) => t.endpoint === 'push')).toEqual([]);
+    await d.sync();
+    expect(d.traffic.filter((t) => t.endpoint === 'blob').map((t) => [t.method, t.range ?? null, t.status ?? 'offline'])).toEqual([
+      ['GET', null, 200],
+      ['PUT', chunk(0, BLOB_CHUNK_BYTES - 1), 200],
+      ['PUT', second, 'offline'],
+      // The next cycle asks where the server is and sends only what it lacks.
+      ['GET', null, 200],
+      ['PUT', second, 200],
+      ['PUT', chunk(2 * BLOB_CHUNK_BYTES, photo.length - 1), 201],
+    ]);
+    expect(await countIds(w, 'visits', [visit.id])).toBe(1);
+    const stored = await w.app.inject({ method: 'GET', url: `/api/blobs/${blob.sha256}`, headers: d.session.headers });
+    expect(stored.statusCode).toBe(200);
+    expect(Buffer.compare(stored.rawPayload, Buffer.from(photo))).toBe(0);
     await expectConverged(w, d);
   });
 

@@ -41,10 +41,15 @@ export interface Fault {
   onHeld?: () => void;
   /** For `mangle`: rewrites the JSON body. */
   mangle?: (body: Record<string, unknown>) => Record<string, unknown>;
+  /** Only requests this accepts take the fault (default: the next request to the endpoint). */
+  when?: (request: { method: string; range?: string }) => boolean;
 }
 
 export interface Traffic {
   endpoint: Endpoint;
+  method: string;
+  /** The `Content-Range` of a chunk of a resumable upload. */
+  range?: string;
   body?: unknown;
   status?: number;
   /** The server's answer (JSON), also when the fault kept it from the device. */
@@ -64,7 +69,9 @@ export function faultyFetch(faults: Fault[], traffic: Traffic[]): typeof fetch {
   return async (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const endpoint = endpointOf(url);
-    const index = endpoint ? faults.findIndex((f) => f.on === endpoint) : -1;
+    const method = init?.method ?? 'GET';
+    const range = (init?.headers as Record<string, string> | undefined)?.['content-range'];
+    const index = endpoint ? faults.findIndex((f) => f.on === endpoint && (!f.when || f.when({ method, range }))) : -1;
     const fault = index >= 0 ? faults.splice(index, 1)[0] : undefined;
     let body = init?.body;
     let parsedBody: unknown;
@@ -75,7 +82,7 @@ export function faultyFetch(faults: Fault[], traffic: Traffic[]): typeof fetch {
         body = JSON.stringify(parsedBody);
       }
     }
-    const t: Traffic = { endpoint: endpoint ?? 'push', body: parsedBody, ...(fault ? { fault: fault.kind } : {}) };
+    const t: Traffic = { endpoint: endpoint ?? 'push', method, ...(range ? { range } : {}), body: parsedBody, ...(fault ? { fault: fault.kind } : {}) };
     if (endpoint) traffic.push(t);
     if (fault?.kind === 'before') throw new TypeError('fetch failed (injected: offline)');
     const response = await fetch(input, { ...init, body });

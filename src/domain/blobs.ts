@@ -1,0 +1,55 @@
+/**
+ * Resumable blob uploads (SPEC §8: `PUT /api/blobs/:sha256` is "resumable for large files"), the part
+ * both sides must agree on. No zod here: the field app's first load imports it.
+ *
+ * A blob up to `BLOB_CHUNK_BYTES` goes in one PUT. A larger one goes in chunks, each a PUT to the same
+ * address with `Content-Range: bytes <first>-<last>/<total>`; the server appends a chunk only at the
+ * offset it has durably stored so far, answers the new offset, and on the last chunk verifies the
+ * SHA-256 of the whole before the blob exists. `GET /api/blobs/:sha256/upload` tells a device that
+ * lost a connection (or was closed) where to go on: an interrupted upload resumes, never restarts.
+ */
+
+/** Chunk size of a resumable upload: a slow mobile link sends one in seconds, so little is redone. */
+export const BLOB_CHUNK_BYTES = 512 * 1024;
+
+/** The largest blob the server stores (a compressed photo is 0.3–2 MB; an uncompressed one fits too). */
+export const MAX_BLOB_BYTES = 15 * 1024 * 1024;
+
+/** Photo types the server accepts. */
+export const BLOB_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic'] as const;
+
+export interface ByteRange {
+  /** Offset of the chunk's first byte. */
+  first: number;
+  /** Offset of the chunk's last byte (inclusive, as HTTP writes it). */
+  last: number;
+  /** Size of the whole blob. */
+  total: number;
+}
+
+/** Where an upload stands: `offset` bytes durably stored, or the whole blob there (`complete`). */
+export interface BlobUploadStatus {
+  sha256: string;
+  complete: boolean;
+  offset: number;
+}
+
+export function formatContentRange(r: ByteRange): string {
+  return `bytes ${r.first}-${r.last}/${r.total}`;
+}
+
+const RANGE_RE = /^bytes (\d{1,12})-(\d{1,12})\/(\d{1,12})$/;
+
+/** The range of a `Content-Range` header, or null when it is not a well-formed, non-empty range. */
+export function parseContentRange(header: string): ByteRange | null {
+  const m = RANGE_RE.exec(header.trim());
+  if (!m) return null;
+  const [first, last, total] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (first > last || last >= total) return null;
+  return { first, last, total };
+}
+
+/** The chunks of a blob of `size` bytes from `offset` on. */
+export function nextChunk(offset: number, size: number): ByteRange {
+  return { first: offset, last: Math.min(offset + BLOB_CHUNK_BYTES, size) - 1, total: size };
+}
