@@ -175,7 +175,9 @@ async function sourcesFor(db: Kysely<Database>, viewer: Viewer, key: string): Pr
   };
 }
 
-const compare = (a: Item, b: Item) => (a.xid < b.xid ? -1 : a.xid > b.xid ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** `(xid, id)` order; at the same key a put before a tombstone. */
+const compare = (a: Item, b: Item) =>
+  a.xid < b.xid ? -1 : a.xid > b.xid ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : a.change.op === b.change.op ? 0 : a.change.op === 'put' ? -1 : 1;
 
 async function pullScope(
   db: Kysely<Database>,
@@ -208,11 +210,18 @@ async function pullScope(
     for (const r of rows) items.push({ xid: BigInt(r.xid_text), id: r.row_id, change: { entity: r.entity, op: 'del', id: r.row_id } });
   }
   items.sort(compare);
-  if (items.length > limit) {
+  // A row that left the scope and came back (or was deleted and re-inserted) in one transaction has a
+  // tombstone with the same (xid, id) as its live row: the live row is what holds. The put sorts
+  // first, so a page never ends between the two with only the tombstone delivered.
+  const kept = items.filter((it, i) => {
+    const before = items[i - 1];
+    return !(it.change.op === 'del' && before?.change.op === 'put' && before.xid === it.xid && before.id === it.id);
+  });
+  if (kept.length > limit) {
     more = true;
-    items.length = limit;
+    kept.length = limit;
   }
-  return { items, more };
+  return { items: kept, more };
 }
 
 /**

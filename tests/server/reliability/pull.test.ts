@@ -66,6 +66,23 @@ describe.each(backends)('pull reliability on %s', (backend) => {
     expect(w1.rows.has(`task:${task.id}`)).toBe(false);
   });
 
+  it('12c: a task moved away and back in one transaction stays on the device, wherever a page ends', async () => {
+    const task = ctx.county.dataset.tasks.find((t) => t.gridId === grid(0).id)!;
+    for (const limit of [1, 2, 3]) {
+      const state = newPullState();
+      const clientId = newClientId();
+      await pullAll(ctx, worker, clientId, state);
+      const title = `往返 ${limit}`;
+      await ctx.db.kysely.transaction().execute(async (trx) => {
+        await trx.updateTable('tasks').set({ grid_id: grid(1).id }).where('id', '=', task.id).execute();
+        await trx.updateTable('tasks').set({ grid_id: grid(0).id, title }).where('id', '=', task.id).execute();
+      });
+      const changes = await pullAll(ctx, worker, clientId, state, limit);
+      expect(changes.filter((c) => c.id === task.id)).toEqual([expect.objectContaining({ op: 'put', id: task.id })]);
+      expect(state.rows.get(`task:${task.id}`)).toMatchObject({ gridId: grid(0).id, title });
+    }
+  });
+
   it('12b: a deleted row is delivered as a tombstone', async () => {
     const state = newPullState();
     await pullAll(ctx, worker, newClientId(), state);
