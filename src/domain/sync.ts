@@ -4,7 +4,7 @@
  * (src/server/sync/mutations) binds each name to its handler.
  */
 import { z } from 'zod';
-import type { BlobUploadStatus } from './blobs';
+import type { BlobUploadStatus } from './transfer';
 import { caseStatusSchema, entityNameSchema } from './enum-schemas';
 import {
   caseSchema,

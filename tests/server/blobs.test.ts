@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, expectRejectsWithoutWrite, setupContext, type Session, type TestContext } from './harness';
-import { BLOB_CHUNK_BYTES, MAX_BLOB_BYTES } from '../../src/domain/blobs';
+import { BLOB_CHUNK_BYTES, MAX_BLOB_BYTES } from '../../src/domain/transfer';
 import { PARTIAL_UPLOAD_MAX_AGE_MS } from '../../src/server/blobs/routes';
 import { FsBlobStore } from '../../src/server/blobs/store';
 

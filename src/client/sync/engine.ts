@@ -11,6 +11,7 @@
  */
 import type { PullRequest, PullResponse, PushResponse } from '../../domain/sync';
 import { uuidv7 } from '../../domain/ids';
+import { PUSH_BATCH, PUSH_BATCH_BYTES } from '../../domain/transfer';
 import type { GridPatrolDB, StoredOutboxEntry } from '../db/database';
 import { applyOrShadow, clearSynced, pendingKeys, pullTables, purgeScopes, settleShadows } from './apply';
 import {
@@ -22,7 +23,6 @@ import {
   type SyncTransport,
 } from './transport';
 
-export const PUSH_BATCH = 500;
 export const DEBOUNCE_MS = 1_000;
 export const PERIOD_MS = 60_000;
 export const BACKOFF_BASE_MS = 2_000;
@@ -196,9 +196,19 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (refs.length > 0) await db.blobs.where('sha256').anyOf(refs).modify({ uploaded: 0 });
   }
 
-  function unacked(limit: number): Promise<StoredOutboxEntry[]> {
-    // `acked` is the leading part of the [acked+seq] index: unacknowledged entries in seq order.
-    return db.outbox.where('acked').equals(0).limit(limit).toArray();
+  /**
+   * The next push batch: unacknowledged entries in seq order (`acked` leads the [acked+seq] index),
+   * at most PUSH_BATCH of them and, after the first, no more than PUSH_BATCH_BYTES of JSON.
+   */
+  async function nextBatch(): Promise<StoredOutboxEntry[]> {
+    const entries = await db.outbox.where('acked').equals(0).limit(PUSH_BATCH).toArray();
+    const encoder = new TextEncoder();
+    let bytes = 0;
+    for (let i = 0; i < entries.length; i++) {
+      bytes += encoder.encode(JSON.stringify(entries[i]!.args)).length;
+      if (i > 0 && bytes > PUSH_BATCH_BYTES) return entries.slice(0, i);
+    }
+    return entries;
   }
 
   /** Records the push answer: acknowledged entries are marked, rejected ones move to `rejections`. */
@@ -258,7 +268,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     let gaps = 0;
     let blobRetries = 0;
     for (;;) {
-      const batch = await unacked(PUSH_BATCH);
+      const batch = await nextBatch();
       if (batch.length === 0) return { pushed, rejected };
       let response: PushResponse;
       try {

@@ -5,7 +5,7 @@
  * Failures are typed so the engine can tell what to do: retry later (network, 5xx), re-authenticate
  * (401), resend from the server's position (409 `mutation_gap`), or give up on the request (other 4xx).
  */
-import { BLOB_CHUNK_BYTES, formatContentRange, nextChunk, type BlobUploadStatus } from '../../domain/blobs';
+import { BLOB_CHUNK_BYTES, formatContentRange, nextChunk, type BlobUploadStatus } from '../../domain/transfer';
 import type { PullRequest, PullResponse, PushRequest, PushResponse } from '../../domain/sync';
 
 /**

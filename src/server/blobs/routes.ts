@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { BLOB_TYPES, MAX_BLOB_BYTES, parseContentRange, type BlobUploadStatus } from '../../domain/blobs';
+import { BLOB_TYPES, MAX_BLOB_BYTES, parseContentRange, type BlobUploadStatus } from '../../domain/transfer';
 import { SHA256_RE } from '../../domain/ids';
 import { authenticate } from '../auth/service';
 import type { Database } from '../db/schema';

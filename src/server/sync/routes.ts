@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { pullRequestSchema, pushRequestSchema } from '../../domain/sync';
+import { PUSH_BODY_LIMIT } from '../../domain/transfer';
 import { authenticate } from '../auth/service';
 import type { AppDeps } from '../deps';
 import { AppError, parse } from '../errors';
@@ -9,8 +10,6 @@ import { listConflicts } from './conflicts';
 import { pull } from './pull';
 import { push } from './push';
 
-/** A full push batch of visits (~1.2 KB each) fits; the general JSON limit stays at 1 MiB. */
-export const PUSH_BODY_LIMIT = 8 * 1024 * 1024;
 
 const CONFLICT_ROLES = new Set(['township_coordinator', 'county_admin']);
 const conflictQuery = z.strictObject({

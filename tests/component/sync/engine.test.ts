@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { gridScope } from '../../../src/domain/scopes';
 import type { PushRequest } from '../../../src/domain/sync';
+import { PUSH_BATCH_BYTES } from '../../../src/domain/transfer';
 import { makePlace, makeVisit } from '../../factories';
 import { closeAllUserDbs, GridPatrolDB } from '../../../src/client/db/database';
 import { putBlob, submitVisit, updatePlace } from '../../../src/client/db/repositories';
@@ -60,6 +61,21 @@ describe('sync cycle', () => {
     );
     await t.engine.syncOnce();
     expect(seqsOf(t.server).map((s) => s.length)).toEqual([500, 500, 100]);
+    expect(await t.db.outbox.count()).toBe(0);
+  });
+
+  it('cuts a batch short by size, so long notes never make a push too large to accept', async () => {
+    const t = await setup();
+    // 200 changes of about 30 KB of Chinese text each (3 bytes per character in the request).
+    const note = '巡'.repeat(10_000);
+    await t.db.outbox.bulkAdd(
+      Array.from({ length: 200 }, () => ({ name: 'task.complete@1' as const, args: { note }, at: new Date().toISOString(), keys: [], blobRefs: [], acked: 0 as const })),
+    );
+    await t.engine.syncOnce();
+    const sizes = t.server.calls.filter((c) => c.kind === 'push').map((c) => new TextEncoder().encode(JSON.stringify(c.body)).length);
+    expect(sizes.length).toBeGreaterThan(2);
+    expect(Math.max(...sizes)).toBeLessThan(PUSH_BATCH_BYTES + 64 * 1024);
+    expect(seqsOf(t.server).flat()).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     expect(await t.db.outbox.count()).toBe(0);
   });
 

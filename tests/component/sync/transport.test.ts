@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { BLOB_CHUNK_BYTES } from '../../../src/domain/blobs';
+import { BLOB_CHUNK_BYTES } from '../../../src/domain/transfer';
 import {
   ClientRequestError,
   createHttpTransport,

@@ -11,7 +11,7 @@ import { StorageFullError } from '../../../src/client/db/errors';
 import { putBlob, submitVisit } from '../../../src/client/db/repositories';
 import { NetworkError } from '../../../src/client/sync/transport';
 import { gridScope } from '../../../src/domain/scopes';
-import { BLOB_CHUNK_BYTES } from '../../../src/domain/blobs';
+import { BLOB_CHUNK_BYTES } from '../../../src/domain/transfer';
 import { backends } from '../harness';
 import { answersOf, countIds, expectConverged, expectOnce, lastMutationIdOf, startClientWorld, type ClientWorld, type Device } from './clientHarness';
 

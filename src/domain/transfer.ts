@@ -1,13 +1,27 @@
 /**
- * Resumable blob uploads (SPEC §8: `PUT /api/blobs/:sha256` is "resumable for large files"), the part
- * both sides must agree on. No zod here: the field app's first load imports it.
+ * What goes over the wire in what sizes, the part both sides must agree on: push batches and
+ * resumable blob uploads. No zod here: the field app's first load imports it.
  *
+ * A push carries at most `PUSH_BATCH` mutations and, measured as JSON, about `PUSH_BATCH_BYTES`; the
+ * server accepts bodies up to `PUSH_BODY_LIMIT`, so a batch of visits with long notes is cut short
+ * rather than refused (a refused batch would hold the queue forever).
+ *
+ * Blobs (SPEC §8: `PUT /api/blobs/:sha256` is "resumable for large files"):
  * A blob up to `BLOB_CHUNK_BYTES` goes in one PUT. A larger one goes in chunks, each a PUT to the same
  * address with `Content-Range: bytes <first>-<last>/<total>`; the server appends a chunk only at the
  * offset it has durably stored so far, answers the new offset, and on the last chunk verifies the
  * SHA-256 of the whole before the blob exists. `GET /api/blobs/:sha256/upload` tells a device that
  * lost a connection (or was closed) where to go on: an interrupted upload resumes, never restarts.
  */
+
+/** Mutations per push request. */
+export const PUSH_BATCH = 500;
+
+/** The device stops adding mutations to a push once their JSON reaches this size. */
+export const PUSH_BATCH_BYTES = 2 * 1024 * 1024;
+
+/** The largest push body the server reads: a full batch plus the largest single mutation fits. */
+export const PUSH_BODY_LIMIT = 8 * 1024 * 1024;
 
 /** Chunk size of a resumable upload: a slow mobile link sends one in seconds, so little is redone. */
 export const BLOB_CHUNK_BYTES = 512 * 1024;
