@@ -12,15 +12,29 @@
  * (the statement the push itself uses). Each timing includes turning the visit objects into the
  * statement's parameters. Before each phase the table is emptied with TRUNCATE, so every phase starts
  * from the same empty table.
+ *
+ * The comparison the §12 budget names (bench/pouchdb.ts, on the PGlite run only): the same visits as
+ * PouchDB 9 documents (`_id` = the visit's id, its other fields as they are) replicated with
+ * `PouchDB.replicate` in batches of 500 from a memory-adapter PouchDB to express-pouchdb (the
+ * pouchdb-server project's CouchDB-compatible server, memory adapter) listening on 127.0.0.1 in this
+ * process, then from there into a fresh empty PouchDB; one untimed round first, then a timed one.
+ * `sync.pouchdb.push` / `sync.pouchdb.pull` print its rates, and `sync.ratio` adds ours over PouchDB's
+ * (`pushToPouchdb`, `pullToPouchdb`; the budget asks for at least 2). PouchDB's figures include
+ * loopback HTTP on both sides of the wire, so ours for that comparison do too: `sync.push.http` and
+ * `sync.pull.http` send the same batches through the real server listening on 127.0.0.1 (sign-in,
+ * routing, body limits, the response read and parsed by fetch), into an emptied visits table.
  */
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { visitHash } from '../src/domain/canonical';
 import type { ChecklistTemplate, Visit } from '../src/domain/entities';
 import { uuidv7 } from '../src/domain/ids';
-import { pushRequestSchema, pullRequestSchema, type Mutation } from '../src/domain/sync';
+import { pushRequestSchema, pullRequestSchema, type Mutation, type PullResponse, type PushResponse } from '../src/domain/sync';
+import { buildApp } from '../src/server/app';
+import { loadConfig } from '../src/server/config';
 import { openDb, type Db } from '../src/server/db/connect';
 import { migrate } from '../src/server/db/migrate';
 import { insertDataset } from '../src/server/seed/insert';
@@ -29,6 +43,7 @@ import { push } from '../src/server/sync/push';
 import { pull } from '../src/server/sync/pull';
 import { visitToRow } from '../src/server/visits/rows';
 import { insertVisitsParam, visitInsertParam, type VisitInsert } from '../src/server/sync/visit-insert';
+import { pouchRates } from './pouchdb';
 
 const RECORDS = 10_000;
 const BATCH = 500;
@@ -47,7 +62,7 @@ const ITEMS: { kind: 'yesno' | 'number' | 'time' | 'choice'; text: string; optio
   { kind: 'choice', text: '配合程度', options: ['配合', '一般', '拒绝'] },
 ];
 
-function template(): ChecklistTemplate {
+export function template(): ChecklistTemplate {
   return {
     id: uuidv7(),
     code: 'bench',
@@ -69,7 +84,7 @@ function template(): ChecklistTemplate {
 }
 
 /** A plausible answer to item `i` of visit `n`: no violation, short values. */
-function answer(i: number, n: number): boolean | number | string {
+export function answer(i: number, n: number): boolean | number | string {
   const it = ITEMS[i]!;
   switch (it.kind) {
     case 'yesno':
@@ -158,6 +173,62 @@ async function timed(run: (from: number, to: number) => Promise<void>): Promise<
 
 const rate = (r: Rate) => ({ perSec: Math.round(r.perSec), cpuPerSec: Math.round(r.cpuPerSec) });
 
+/** The push request bodies as a device sends them (serialising them is the device's work, not the server's). */
+function bodiesFor(mutations: Mutation[], clientId: string): Map<number, string> {
+  const sentAt = new Date().toISOString();
+  const bodies = new Map<number, string>();
+  for (let i = 0; i < RECORDS; i += BATCH) bodies.set(i, JSON.stringify({ clientId, sentAt, mutations: mutations.slice(i, i + BATCH) }));
+  return bodies;
+}
+
+/**
+ * Push and pull through the real server listening on 127.0.0.1, signed in as the bench user: the
+ * device's side of the wire is fetch, the request bodies prepared, each response read and parsed.
+ */
+async function overHttp(db: Db, clientId: string, bodies: Map<number, string>): Promise<{ push: Rate; pull: Rate }> {
+  const app = await buildApp(loadConfig({ NODE_ENV: 'test', DATA_DIR: './data/bench-unused' }), { db, clientDir: '/nonexistent', logger: false });
+  try {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    const base = `http://127.0.0.1:${port}`;
+    const deviceId = 'bench-device';
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench', password: 'bench-password', deviceId }),
+    });
+    if (!login.ok) throw new Error(`login failed: ${login.status}`);
+    const { token } = (await login.json()) as { token: string };
+    const post = async (path: string, body: string) => {
+      const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-device-id': deviceId }, body });
+      const json: unknown = await res.json();
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+      return json;
+    };
+
+    const pushed = await timed(async (a) => {
+      const res = (await post('/api/sync/push', bodies.get(a)!)) as PushResponse;
+      if (res.results.some((r) => r.status !== 'applied')) throw new Error(`push failed: ${JSON.stringify(res.results.find((r) => r.status !== 'applied'))}`);
+    });
+
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    let request: { clientId: string; epoch: string | null; cursors: Record<string, string | null>; limit: number } = { clientId, epoch: null, cursors: {}, limit: BATCH };
+    let got = 0;
+    for (;;) {
+      const res = (await post('/api/sync/pull', JSON.stringify(request))) as PullResponse;
+      got += res.changes.filter((c) => c.entity === 'visit').length;
+      request = { ...request, epoch: res.epoch, cursors: res.cursors };
+      if (!res.hasMore) break;
+    }
+    const cpu = process.cpuUsage(c0);
+    if (got !== RECORDS) throw new Error(`pulled ${got} visits over HTTP, expected ${RECORDS}`);
+    return { push: pushed, pull: { perSec: RECORDS / ((performance.now() - t0) / 1000), cpuPerSec: RECORDS / ((cpu.user + cpu.system) / 1e6) } };
+  } finally {
+    await app.close();
+  }
+}
+
 async function benchOn(label: 'pglite' | 'postgres', db: Db) {
   await migrate(db.kysely);
   const { viewer, visits, grid } = await setup(db);
@@ -186,10 +257,7 @@ async function benchOn(label: 'pglite' | 'postgres', db: Db) {
 
   const clientId = uuidv7();
   const mutations: Mutation[] = visits.map((visit, i) => ({ seq: i + 1, name: 'visit.submit@1', args: { visit }, at: '2025-05-12T02:20:00.000Z' }));
-  // The request bodies as the devices send them (serialising them is the device's work, not the server's).
-  const sentAt = new Date().toISOString();
-  const bodies = new Map<number, string>();
-  for (let i = 0; i < RECORDS; i += BATCH) bodies.set(i, JSON.stringify({ clientId, sentAt, mutations: mutations.slice(i, i + BATCH) }));
+  const bodies = bodiesFor(mutations, clientId);
   const pushed = await timed(async (a) => {
     // What the route does: the body parsed from the wire and validated, then the service.
     const res = await push(db.kysely, viewer, pushRequestSchema.parse(JSON.parse(bodies.get(a)!)));
@@ -213,18 +281,38 @@ async function benchOn(label: 'pglite' | 'postgres', db: Db) {
   const pulled: Rate = { perSec: RECORDS / ((performance.now() - t0) / 1000), cpuPerSec: RECORDS / ((cpu.user + cpu.system) / 1e6) };
   if (got !== RECORDS) throw new Error(`pulled ${got} visits, expected ${RECORDS}`);
 
+  // The same push and pull as a device makes them: over loopback HTTP through the real server (auth,
+  // routing, body parsing and the response on the wire), so the comparison with PouchDB, whose figures
+  // include HTTP on both sides, is like for like.
+  await empty();
+  const httpClient = uuidv7();
+  const http = await overHttp(db, httpClient, bodiesFor(mutations, httpClient));
+
+  // PouchDB does not depend on our database: measured once, next to the PGlite run.
+  const pouch = label === 'pglite' ? await pouchRates(visits, BATCH) : null;
+
   const common = { db: label, records: RECORDS, bytesPerRecord };
   line({ bench: 'sync.rawInsert', ...common, method: rawMethod, ...rate(raw) });
   line({ bench: 'sync.rawInsert.multiRowValues', ...common, ...rate(values) });
   line({ bench: 'sync.rawInsert.insertSelectJsonb', ...common, ...rate(jsonb) });
   line({ bench: 'sync.push', ...common, ...rate(pushed) });
   line({ bench: 'sync.pull', ...common, ...rate(pulled) });
+  line({ bench: 'sync.push.http', ...common, ...rate(http.push) });
+  line({ bench: 'sync.pull.http', ...common, ...rate(http.pull) });
+  if (pouch) {
+    const pouchCommon = { records: pouch.records, bytesPerRecord: pouch.bytesPerRecord };
+    line({ bench: 'sync.pouchdb.push', ...pouchCommon, ...rate(pouch.push) });
+    line({ bench: 'sync.pouchdb.pull', ...pouchCommon, ...rate(pouch.pull) });
+  }
   line({
     bench: 'sync.ratio',
     db: label,
     pushToRaw: +(pushed.perSec / raw.perSec).toFixed(2),
     pullToRaw: +(pulled.perSec / raw.perSec).toFixed(2),
     pushToRawCpu: +(pushed.cpuPerSec / raw.cpuPerSec).toFixed(2),
+    ...(pouch
+      ? { pushToPouchdb: +(http.push.perSec / pouch.push.perSec).toFixed(2), pullToPouchdb: +(http.pull.perSec / pouch.pull.perSec).toFixed(2) }
+      : {}),
   });
 }
 
