@@ -5,6 +5,7 @@
 const BENCHES: Record<string, () => Promise<void>> = {
   sync: async () => (await import('./sync')).run(),
   client: async () => (await import('./client')).run(),
+  devices: async () => (await import('./devices')).run(),
 };
 
 const names = process.argv.slice(2).filter((a) => a !== '--');

@@ -40,7 +40,7 @@ import { migrate } from '../src/server/db/migrate';
 import { insertDataset } from '../src/server/seed/insert';
 import type { Viewer } from '../src/server/scope/viewer';
 import { push } from '../src/server/sync/push';
-import { pull } from '../src/server/sync/pull';
+import { pull, pullResponseJson } from '../src/server/sync/pull';
 import { visitToRow } from '../src/server/visits/rows';
 import { insertVisitsParam, visitInsertParam, type VisitInsert } from '../src/server/sync/visit-insert';
 import { pouchRates } from './pouchdb';
@@ -98,6 +98,37 @@ export function answer(i: number, n: number): boolean | number | string {
   }
 }
 
+/** Visit `n` of the bench: the 25 answers of `answer`, no violation, hashed and chained to `prevHash`. */
+export async function benchVisit(o: { n: number; placeId: string; userId: string; deviceId: string; template: ChecklistTemplate; prevHash: string | null; note: string }): Promise<Visit> {
+  const v: Visit = {
+    id: uuidv7(),
+    taskId: null,
+    placeId: o.placeId,
+    subjectIds: [],
+    inspectorIds: [o.userId],
+    shift: 'day',
+    style: 'open',
+    unannounced: false,
+    organization: 'routine',
+    startedAt: '2025-05-12T10:00:00+08:00',
+    endedAt: '2025-05-12T10:20:00+08:00',
+    position: { lat: 27.7, lng: 106.9, accuracy: 12, at: '2025-05-12T10:01:00+08:00' },
+    distanceM: 8,
+    templateId: o.template.id,
+    templateVersion: o.template.version,
+    answers: o.template.items.map((it, j) => ({ itemCode: it.code, value: answer(j, o.n), evidence: [] })),
+    findings: [],
+    outcome: 'no_issue',
+    note: o.note,
+    deviceId: o.deviceId,
+    clockOffsetMs: 0,
+    hash: '',
+    prevHash: o.prevHash,
+  };
+  v.hash = await visitHash(v);
+  return v;
+}
+
 export async function setup(db: Db) {
   const county = { id: uuidv7(), parentId: null, level: 'county' as const, name: '县', code: 'C1', boundary: null };
   const township = { id: uuidv7(), parentId: county.id, level: 'township' as const, name: '镇', code: 'T1', boundary: null };
@@ -119,32 +150,7 @@ export async function setup(db: Db) {
   let prevHash: string | null = null;
   const visits: Visit[] = [];
   for (let i = 0; i < RECORDS; i++) {
-    const v: Visit = {
-      id: uuidv7(),
-      taskId: null,
-      placeId: place.id,
-      subjectIds: [],
-      inspectorIds: [user.id],
-      shift: 'day',
-      style: 'open',
-      unannounced: false,
-      organization: 'routine',
-      startedAt: '2025-05-12T10:00:00+08:00',
-      endedAt: '2025-05-12T10:20:00+08:00',
-      position: { lat: 27.7, lng: 106.9, accuracy: 12, at: '2025-05-12T10:01:00+08:00' },
-      distanceM: 8,
-      templateId: tpl.id,
-      templateVersion: 1,
-      answers: tpl.items.map((it, j) => ({ itemCode: it.code, value: answer(j, i), evidence: [] })),
-      findings: [],
-      outcome: 'no_issue',
-      note: `巡查记录${i}`,
-      deviceId,
-      clockOffsetMs: 0,
-      hash: '',
-      prevHash,
-    };
-    v.hash = await visitHash(v);
+    const v = await benchVisit({ n: i, placeId: place.id, userId: user.id, deviceId, template: tpl, prevHash, note: `巡查记录${i}` });
     prevHash = v.hash;
     visits.push(v);
   }
@@ -271,7 +277,7 @@ async function benchOn(label: 'pglite' | 'postgres', db: Db) {
   let got = 0;
   for (;;) {
     const res = await pull(db.kysely, viewer, pullRequestSchema.parse({ clientId, epoch, cursors, limit: BATCH }));
-    JSON.stringify(res);
+    pullResponseJson(res); // the response as the route writes it
     got += res.changes.filter((c) => c.entity === 'visit').length;
     cursors = res.cursors;
     epoch = res.epoch;

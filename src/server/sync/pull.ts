@@ -9,6 +9,10 @@
  *   commits late is delivered later, never skipped;
  * - `lastMutationId` is read in the same snapshot and under the same horizon.
  *
+ * Visits, most of what a pull carries, go out as their stored document's text (`RawJson`): the
+ * document is the visit as §3 has it, so parsing it and serialising it again would only cost time
+ * (`pullResponseJson` writes the response).
+ *
  * A building manager's place scope reads only the place, their own open self-checks there and the
  * cases they reported (redacted like the case API): it never queries tasks, subjects or the ledger,
  * and its tombstones are only those of rows the manager could have seen.
@@ -28,7 +32,6 @@ import { ledgerEventFromRow, subjectFromRow } from '../subjects/rows';
 import { taskFromRow } from '../tasks/rows';
 import { templateFromRow } from '../templates/rows';
 import { userFromRow, USER_COLUMNS } from '../users/rows';
-import { visitFromRow } from '../visits/rows';
 import { managedBy, managerVisibleVisits } from '../scope/filters';
 import type { Viewer } from '../scope/viewer';
 
@@ -44,17 +47,46 @@ interface Source {
   /** FROM + WHERE (without the cursor condition); the table is aliased `t`. */
   from: RawBuilder<unknown>;
   columns?: RawBuilder<unknown>;
-  map(row: Row): Record<string, unknown>;
+  map(row: Row): Record<string, unknown> | RawJson;
 }
 
 interface Tombstones {
   where: RawBuilder<unknown>;
 }
 
+/**
+ * A stored JSON document passed through to the response as its text. `toJSON` gives the parsed value,
+ * so any other serialiser (and a caller reading `JSON.stringify` output) sees the same document.
+ */
+export class RawJson {
+  constructor(readonly json: string) {}
+  toJSON(): unknown {
+    return JSON.parse(this.json);
+  }
+}
+
+export type PulledChange = Omit<Change, 'data'> & { data?: Record<string, unknown> | RawJson };
+export type PullResult = Omit<PullResponse, 'changes'> & { changes: PulledChange[] };
+
+/** The pull response as JSON, stored documents spliced in as they are (PostgreSQL's jsonb text). */
+export function pullResponseJson(res: PullResult): string {
+  const { changes, ...head } = res;
+  let out = `${JSON.stringify(head).slice(0, -1)},"changes":[`;
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    if (i > 0) out += ',';
+    out +=
+      c.data instanceof RawJson
+        ? `{"entity":${JSON.stringify(c.entity)},"op":${JSON.stringify(c.op)},"id":${JSON.stringify(c.id)},"data":${c.data.json}}`
+        : JSON.stringify(c);
+  }
+  return `${out}]}`;
+}
+
 interface Item {
   xid: bigint;
   id: string;
-  change: Change;
+  change: PulledChange;
 }
 
 const ids = (list: string[]) => sql`${sql.val(list)}::uuid[]`;
@@ -93,6 +125,10 @@ async function regionPathIds(db: Kysely<Database>, regionId: string): Promise<st
 }
 
 const asRow = <T>(r: Row) => r as unknown as T;
+
+/** A visit is its stored document (see `visitFromRow`), sent as the text PostgreSQL keeps. */
+const VISIT_DOC_COLUMNS = sql`t.id, t.doc::text AS doc_json, t._xid`;
+const visitDoc = (r: Row) => new RawJson(r.doc_json as string);
 
 async function sourcesFor(db: Kysely<Database>, viewer: Viewer, key: string): Promise<{ sources: Source[]; tombstones: Tombstones | null }> {
   const me = viewer.user.id;
@@ -136,7 +172,7 @@ async function sourcesFor(db: Kysely<Database>, viewer: Viewer, key: string): Pr
         { entity: 'subject', from: sql`subjects t WHERE ${g}`, map: subjectData },
         { entity: 'ledgerEvent', from: sql`ledger_events t WHERE ${g}`, map: (r) => ledgerEventFromRow(asRow(r)) },
         { entity: 'task', from: sql`tasks t WHERE ${g}`, map: (r) => taskFromRow(asRow(r)) },
-        { entity: 'visit', from: sql`visits t WHERE ${g}`, columns: sql`t.id, t.doc, t._xid`, map: (r) => visitFromRow(asRow(r)) },
+        { entity: 'visit', from: sql`visits t WHERE ${g}`, columns: VISIT_DOC_COLUMNS, map: visitDoc },
         { entity: 'case', from: sql`cases t WHERE ${g}`, map: (r) => caseForViewer(viewer, caseFromRow(asRow(r))) },
       ],
       tombstones: { where: sql`t.grid_id = ${id}` },
@@ -160,8 +196,8 @@ async function sourcesFor(db: Kysely<Database>, viewer: Viewer, key: string): Pr
       {
         entity: 'visit',
         from: sql`visits t WHERE t.place_id = ${id} AND ${managerVisibleVisits(me, 't')}`,
-        columns: sql`t.id, t.doc, t._xid`,
-        map: (r) => visitFromRow(asRow(r)),
+        columns: VISIT_DOC_COLUMNS,
+        map: visitDoc,
       },
       {
         entity: 'case',
@@ -193,9 +229,12 @@ async function pullScope(
   let more = false;
   const items: Item[] = [];
   for (const s of sources) {
+    // The page is cut first, then projected: a sort below a computed column (the visit's doc::text)
+    // would compute it for every row of the window, not only for the page.
     const { rows } = await sql<Row>`
-      SELECT ${s.columns ?? sql`t.*`}, t._xid::text AS xid_text FROM ${s.from} AND ${window}
-      ORDER BY t._xid, t.id LIMIT ${limit}`.execute(db);
+      SELECT ${s.columns ?? sql`t.*`}, t._xid::text AS xid_text
+      FROM (SELECT t.* FROM ${s.from} AND ${window} ORDER BY t._xid, t.id LIMIT ${limit}) t
+      ORDER BY t._xid, t.id`.execute(db);
     if (rows.length === limit) more = true;
     for (const r of rows) items.push({ xid: BigInt(r.xid_text), id: r.id, change: { entity: s.entity, op: 'put', id: r.id, data: s.map(r) } });
   }
@@ -241,7 +280,7 @@ async function lastMutationBelow(db: Kysely<Database>, viewer: Viewer, clientId:
   return pending == null ? Number(c.last_mutation_id) : Number(pending) - 1;
 }
 
-export async function pull(db: Kysely<Database>, viewer: Viewer, req: PullRequest): Promise<PullResponse> {
+export async function pull(db: Kysely<Database>, viewer: Viewer, req: PullRequest): Promise<PullResult> {
   return db
     .transaction()
     .setIsolationLevel('repeatable read')
@@ -259,7 +298,7 @@ export async function pull(db: Kysely<Database>, viewer: Viewer, req: PullReques
       let budget = req.limit ?? DEFAULT_PULL_LIMIT;
       let hasMore = false;
       const cursors: Record<string, string | null> = {};
-      const changes: Change[] = [];
+      const changes: PulledChange[] = [];
       for (const key of scopes) {
         const cursor = reset ? null : (req.cursors[key] ?? null);
         if (budget === 0) {

@@ -7,7 +7,7 @@ import { authenticate } from '../auth/service';
 import type { AppDeps } from '../deps';
 import { AppError, parse } from '../errors';
 import { listConflicts } from './conflicts';
-import { pull } from './pull';
+import { pull, pullResponseJson } from './pull';
 import { push } from './push';
 
 
@@ -24,10 +24,10 @@ export function syncRoutes(app: FastifyInstance, deps: AppDeps): void {
     return push(deps.db, viewer, body);
   });
 
-  app.post('/api/sync/pull', async (request) => {
+  app.post('/api/sync/pull', async (request, reply) => {
     const viewer = await authenticate(deps.db, request);
     const body = parse(pullRequestSchema, request.body);
-    return pull(deps.db, viewer, body);
+    return reply.type('application/json; charset=utf-8').send(pullResponseJson(await pull(deps.db, viewer, body)));
   });
 
   app.get('/api/sync/conflicts', async (request) => {
