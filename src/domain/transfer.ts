@@ -63,7 +63,7 @@ export function parseContentRange(header: string): ByteRange | null {
   return { first, last, total };
 }
 
-/** The chunks of a blob of `size` bytes from `offset` on. */
+/** The chunk of a blob of `size` bytes that starts at `offset`. */
 export function nextChunk(offset: number, size: number): ByteRange {
   return { first: offset, last: Math.min(offset + BLOB_CHUNK_BYTES, size) - 1, total: size };
 }

@@ -63,6 +63,18 @@ export class MutationGapError extends TransportError {
   }
 }
 
+/** 409 `upload_offset`: the server holds `offset` bytes of the blob; a resumable upload goes on there. */
+export class UploadOffsetError extends TransportError {
+  override readonly name = 'UploadOffsetError';
+  constructor(
+    readonly offset: number,
+    message = '上传位置不一致',
+    details?: unknown,
+  ) {
+    super('upload_offset', message, 409, details);
+  }
+}
+
 /** Any other 4xx: the request itself is refused; repeating it unchanged will not help. */
 export class ClientRequestError extends TransportError {
   override readonly name = 'ClientRequestError';
@@ -105,6 +117,10 @@ export function errorFromResponse(status: number, body: unknown): TransportError
   if (status === 409 && code === 'mutation_gap') {
     const expected = (e?.details as { expected?: unknown } | undefined)?.expected;
     if (typeof expected === 'number' && Number.isInteger(expected)) return new MutationGapError(expected, message, e?.details);
+  }
+  if (status === 409 && code === 'upload_offset') {
+    const offset = (e?.details as { offset?: unknown } | undefined)?.offset;
+    if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) return new UploadOffsetError(offset, message, e?.details);
   }
   if (status >= 500) return new ServerError(code, message, status, e?.details);
   return new ClientRequestError(code, message, status, e?.details);
@@ -186,9 +202,8 @@ export function createHttpTransport(
           );
         } catch (error) {
           // Another attempt stored more (or less) than this device thought: go on from there.
-          const offset = (error as TransportError).code === 'upload_offset' ? ((error as TransportError).details as { offset?: unknown } | undefined)?.offset : undefined;
-          if (typeof offset !== 'number') throw error;
-          at = { sha256, complete: false, offset };
+          if (!(error instanceof UploadOffsetError)) throw error;
+          at = { sha256, complete: false, offset: error.offset };
         }
       }
     },

@@ -4,7 +4,7 @@
  * nothing), idempotent, and limited to photos. A download is served only to a user who may see a
  * record referencing the blob; to anyone else it does not exist.
  *
- * A large blob may be uploaded in chunks (`Content-Range`, see src/domain/blobs.ts) and resumed
+ * A large blob may be uploaded in chunks (`Content-Range`, see src/domain/transfer.ts) and resumed
  * after an interruption from the offset `GET /api/blobs/:sha256/upload` reports.
  */
 import { createHash } from 'node:crypto';
@@ -54,9 +54,11 @@ export function blobRoutes(app: FastifyInstance, deps: AppDeps, store: BlobStore
 
   const tooLarge = () => new AppError('payload_too_large', { maxBytes: MAX_BLOB_BYTES, hint: '照片不能超过 15 MB，请压缩后重试' });
 
-  /** Whether the blob is stored whole: its row and its bytes. */
-  const stored = async (sha256: string) =>
-    !!(await deps.db.selectFrom('blobs').select('sha256').where('sha256', '=', sha256).executeTakeFirst()) && (await store.has(sha256));
+  /** The size of the blob when it is stored whole (its row and its bytes), else null. */
+  const storedSize = async (sha256: string): Promise<number | null> => {
+    const row = await deps.db.selectFrom('blobs').select('size').where('sha256', '=', sha256).executeTakeFirst();
+    return row && (await store.has(sha256)) ? Number(row.size) : null;
+  };
 
   const insertRow = (sha256: string, size: number, contentType: string, viewer: Viewer) =>
     deps.db
@@ -85,7 +87,7 @@ export function blobRoutes(app: FastifyInstance, deps: AppDeps, store: BlobStore
     }
     if (range.total > MAX_BLOB_BYTES) throw tooLarge();
     return serially(sha256, async (): Promise<{ status: number; body: BlobUploadStatus & { size?: number } }> => {
-      if (await stored(sha256)) return { status: 200, body: { sha256, complete: true, offset: range.total } };
+      if ((await storedSize(sha256)) !== null) return { status: 200, body: { sha256, complete: true, offset: range.total } };
       let offset = await store.partialSize(sha256);
       if (offset > range.total) {
         // Bytes beyond the blob's size cannot be a prefix of it: start over.
@@ -130,7 +132,7 @@ export function blobRoutes(app: FastifyInstance, deps: AppDeps, store: BlobStore
       if (createHash('sha256').update(body).digest('hex') !== sha256) {
         throw new AppError('hash_mismatch', { size: body.length }, `blob ${sha256}: body does not match`);
       }
-      if (await stored(sha256)) return reply.status(200).send({ sha256, size: body.length, contentType, created: false });
+      if ((await storedSize(sha256)) !== null) return reply.status(200).send({ sha256, size: body.length, contentType, created: false });
       // Bytes first, then the row: a row always means the bytes are there.
       await store.put(sha256, body);
       await insertRow(sha256, body.length, contentType, viewer);
@@ -141,11 +143,8 @@ export function blobRoutes(app: FastifyInstance, deps: AppDeps, store: BlobStore
   app.get('/api/blobs/:sha256/upload', async (request): Promise<BlobUploadStatus> => {
     await authenticate(deps.db, request);
     const sha256 = shaParam(request.params);
-    if (await stored(sha256)) {
-      const row = await deps.db.selectFrom('blobs').select('size').where('sha256', '=', sha256).executeTakeFirstOrThrow();
-      return { sha256, complete: true, offset: Number(row.size) };
-    }
-    return { sha256, complete: false, offset: await store.partialSize(sha256) };
+    const size = await storedSize(sha256);
+    return size !== null ? { sha256, complete: true, offset: size } : { sha256, complete: false, offset: await store.partialSize(sha256) };
   });
 
   app.get('/api/blobs/:sha256', async (request, reply) => {

@@ -7,6 +7,7 @@ import {
   NetworkError,
   ServerError,
   UnauthorizedError,
+  UploadOffsetError,
 } from '../../../src/client/sync/transport';
 
 const CLIENT = '0190a000-0000-7000-8000-0000000000c1';
@@ -78,6 +79,7 @@ describe('createHttpTransport', () => {
       [new TypeError('Failed to fetch'), NetworkError],
       [json(401, { error: { code: 'session_expired', message: '登录已过期' } }), UnauthorizedError],
       [json(409, { error: { code: 'mutation_gap', message: '序号不连续', details: { expected: 7 } } }), MutationGapError],
+      [json(409, { error: { code: 'upload_offset', message: '位置不一致', details: { offset: 524288 } } }), UploadOffsetError],
       [json(409, { error: { code: 'conflict', message: '冲突' } }), ClientRequestError],
       [json(400, { error: { code: 'validation_failed', message: '不符合要求' } }), ClientRequestError],
       [json(503, { error: { code: 'unavailable', message: '暂不可用' } }), ServerError],
@@ -91,6 +93,7 @@ describe('createHttpTransport', () => {
       const error: unknown = await transport.push(pushBody).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(type);
       if (error instanceof MutationGapError) expect(error.expected).toBe(7);
+      if (error instanceof UploadOffsetError) expect(error.offset).toBe(524288);
     }
   });
 });
