@@ -23,17 +23,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import PouchDB, { type PouchDatabase, type PouchReplicationOptions, type PouchReplicationResult } from 'pouchdb-core';
 import memoryAdapter from 'pouchdb-adapter-memory';
 import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
 import expressPouchDB from 'express-pouchdb';
-
-export interface Rate {
-  perSec: number;
-  cpuPerSec: number;
-}
+import { measure, type Rate } from './measure';
 
 export interface PouchOptions {
   /** Keep express-pouchdb's gzip middleware (node-fetch, under PouchDB, asks for gzip). */
@@ -43,14 +38,6 @@ export interface PouchOptions {
 }
 
 const Pouch = PouchDB.plugin(memoryAdapter).plugin(httpAdapter).plugin(replication);
-
-async function timed(records: number, work: () => Promise<void>): Promise<Rate> {
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  await work();
-  const cpu = process.cpuUsage(c0);
-  return { perSec: records / ((performance.now() - t0) / 1000), cpuPerSec: records / ((cpu.user + cpu.system) / 1e6) };
-}
 
 function checkReplication(what: string, res: PouchReplicationResult, n: number): void {
   if (!res.ok || res.docs_written !== n || res.doc_write_failures !== 0) {
@@ -121,10 +108,10 @@ async function round(
     await expectDocs('source', source, n);
     await expectDocs('empty remote', remote, 0); // creates the remote database
 
-    const push = await timed(n, async () => checkReplication('push', await Pouch.replicate(source, remote, replicateOpts), n));
+    const push = await measure(n, async () => checkReplication('push', await Pouch.replicate(source, remote, replicateOpts), n));
     await expectDocs('remote after push', remote, n);
 
-    const pull = await timed(n, async () => checkReplication('pull', await Pouch.replicate(remote, target, replicateOpts), n));
+    const pull = await measure(n, async () => checkReplication('pull', await Pouch.replicate(remote, target, replicateOpts), n));
     await expectDocs('local after pull', target, n);
     return { push, pull };
   } finally {

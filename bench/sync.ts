@@ -26,13 +26,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { visitHash } from '../src/domain/canonical';
 import type { ChecklistTemplate, Visit } from '../src/domain/entities';
 import { uuidv7 } from '../src/domain/ids';
-import { pushRequestSchema, pullRequestSchema, type Mutation, type PullResponse, type PushResponse } from '../src/domain/sync';
+import { pushRequestSchema, pullRequestSchema, type Mutation, type PullRequest, type PullResponse, type PushResponse } from '../src/domain/sync';
 import { buildApp } from '../src/server/app';
 import { loadConfig } from '../src/server/config';
 import { openDb, type Db } from '../src/server/db/connect';
@@ -43,6 +42,7 @@ import { push } from '../src/server/sync/push';
 import { pull, pullResponseJson } from '../src/server/sync/pull';
 import { visitToRow } from '../src/server/visits/rows';
 import { insertVisitsParam, visitInsertParam, type VisitInsert } from '../src/server/sync/visit-insert';
+import { measure, type Rate } from './measure';
 import { pouchRates } from './pouchdb';
 
 const RECORDS = 10_000;
@@ -161,20 +161,33 @@ function line(o: Record<string, unknown>) {
   console.log(JSON.stringify(o));
 }
 
-interface Rate {
-  perSec: number;
-  /** Records per CPU second of this process: on PGlite the database runs in it too, so this figure
-   *  is steadier than wall time on a shared machine (on PostgreSQL it leaves the server's CPU out). */
-  cpuPerSec: number;
+/** Pages of BATCH, each timed with the work that turns the visits into its statement. */
+function timed(run: (from: number, to: number) => Promise<void>): Promise<Rate> {
+  return measure(RECORDS, async () => {
+    for (let i = 0; i < RECORDS; i += BATCH) await run(i, Math.min(i + BATCH, RECORDS));
+  });
 }
 
-/** Pages of BATCH, each timed with the work that turns the visits into its statement. */
-async function timed(run: (from: number, to: number) => Promise<void>): Promise<Rate> {
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  for (let i = 0; i < RECORDS; i += BATCH) await run(i, Math.min(i + BATCH, RECORDS));
-  const cpu = process.cpuUsage(c0);
-  return { perSec: RECORDS / ((performance.now() - t0) / 1000), cpuPerSec: RECORDS / ((cpu.user + cpu.system) / 1e6) };
+interface PulledPage {
+  changes: { entity: string }[];
+  cursors: PullRequest['cursors'];
+  epoch: string;
+  hasMore: boolean;
+}
+
+/** Pulls pages of BATCH from a fresh start until the server has no more; every visit must arrive. */
+function pullToEnd(clientId: string, page: (request: PullRequest) => Promise<PulledPage>): Promise<Rate> {
+  return measure(RECORDS, async () => {
+    let request: PullRequest = { clientId, epoch: null, cursors: {}, limit: BATCH };
+    let got = 0;
+    for (;;) {
+      const res = await page(request);
+      got += res.changes.filter((c) => c.entity === 'visit').length;
+      request = { ...request, epoch: res.epoch, cursors: res.cursors };
+      if (!res.hasMore) break;
+    }
+    if (got !== RECORDS) throw new Error(`pulled ${got} visits, expected ${RECORDS}`);
+  });
 }
 
 const rate = (r: Rate) => ({ perSec: Math.round(r.perSec), cpuPerSec: Math.round(r.cpuPerSec) });
@@ -217,19 +230,8 @@ async function overHttp(db: Db, clientId: string, bodies: Map<number, string>): 
       if (res.results.some((r) => r.status !== 'applied')) throw new Error(`push failed: ${JSON.stringify(res.results.find((r) => r.status !== 'applied'))}`);
     });
 
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    let request: { clientId: string; epoch: string | null; cursors: Record<string, string | null>; limit: number } = { clientId, epoch: null, cursors: {}, limit: BATCH };
-    let got = 0;
-    for (;;) {
-      const res = (await post('/api/sync/pull', JSON.stringify(request))) as PullResponse;
-      got += res.changes.filter((c) => c.entity === 'visit').length;
-      request = { ...request, epoch: res.epoch, cursors: res.cursors };
-      if (!res.hasMore) break;
-    }
-    const cpu = process.cpuUsage(c0);
-    if (got !== RECORDS) throw new Error(`pulled ${got} visits over HTTP, expected ${RECORDS}`);
-    return { push: pushed, pull: { perSec: RECORDS / ((performance.now() - t0) / 1000), cpuPerSec: RECORDS / ((cpu.user + cpu.system) / 1e6) } };
+    const pulled = await pullToEnd(clientId, async (request) => (await post('/api/sync/pull', JSON.stringify(request))) as PullResponse);
+    return { push: pushed, pull: pulled };
   } finally {
     await app.close();
   }
@@ -270,22 +272,11 @@ async function benchOn(label: 'pglite' | 'postgres', db: Db) {
     if (res.results.some((r) => r.status !== 'applied')) throw new Error(`push failed: ${JSON.stringify(res.results.find((r) => r.status !== 'applied'))}`);
   });
 
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  let cursors: Record<string, string | null> = {};
-  let epoch: string | null = null;
-  let got = 0;
-  for (;;) {
-    const res = await pull(db.kysely, viewer, pullRequestSchema.parse({ clientId, epoch, cursors, limit: BATCH }));
+  const pulled = await pullToEnd(clientId, async (request) => {
+    const res = await pull(db.kysely, viewer, pullRequestSchema.parse(request));
     pullResponseJson(res); // the response as the route writes it
-    got += res.changes.filter((c) => c.entity === 'visit').length;
-    cursors = res.cursors;
-    epoch = res.epoch;
-    if (!res.hasMore) break;
-  }
-  const cpu = process.cpuUsage(c0);
-  const pulled: Rate = { perSec: RECORDS / ((performance.now() - t0) / 1000), cpuPerSec: RECORDS / ((cpu.user + cpu.system) / 1e6) };
-  if (got !== RECORDS) throw new Error(`pulled ${got} visits, expected ${RECORDS}`);
+    return res;
+  });
 
   // The same push and pull as a device makes them: over loopback HTTP through the real server (auth,
   // routing, body parsing and the response on the wire), so the comparison with PouchDB, whose figures
