@@ -1,6 +1,7 @@
 /** SQL of sessions, login attempts and the user lookups authentication needs. */
 import { sql, type Kysely } from 'kysely';
 import type { Database, UserRow } from '../db/schema';
+import { USER_COLUMNS } from '../users/rows';
 
 export const RATE_WINDOW_MINUTES = 15;
 
@@ -48,23 +49,23 @@ export async function insertSession(
   return row.expires_at;
 }
 
-export interface SessionWithUser {
+/** A session, whether it may be used, and its user (one query: every request authenticates). */
+export type SessionWithUser = Omit<UserRow, 'password_hash'> & {
   token_hash: string;
   device_id: string;
   expired: boolean;
   revoked: boolean;
   stale: boolean;
-  user_id: string;
-}
+};
 
 export async function findSession(db: Kysely<Database>, tokenHash: string): Promise<SessionWithUser | undefined> {
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(USER_COLUMNS.map((c) => `users.${c}` as const))
     .select([
       'sessions.token_hash',
       'sessions.device_id',
-      'sessions.user_id',
       sql<boolean>`sessions.expires_at <= now()`.as('expired'),
       sql<boolean>`sessions.revoked_at IS NOT NULL OR users.disabled_at IS NOT NULL`.as('revoked'),
       sql<boolean>`sessions.last_seen_at < now() - interval '5 minutes'`.as('stale'),

@@ -10,7 +10,7 @@ import type { Database, RegionRow } from '../db/schema';
 import { AppError } from '../errors';
 import { audit } from '../audit/log';
 import { iso } from '../db/time';
-import { userFromRow, USER_COLUMNS } from '../users/rows';
+import { userFromRow } from '../users/rows';
 import { regionPathOf, resolveScope, type Viewer } from '../scope/viewer';
 import { dummyPasswordHash, verifyPassword } from './password';
 import * as q from './queries';
@@ -76,8 +76,7 @@ export async function authenticate(db: Kysely<Database>, request: FastifyRequest
   if (typeof deviceId !== 'string' || deviceId !== session.device_id) {
     throw new AppError('unauthenticated', undefined, 'device id does not match the session');
   }
-  const userRow = await db.selectFrom('users').select(USER_COLUMNS).where('id', '=', session.user_id).executeTakeFirstOrThrow();
-  const user = userFromRow(userRow);
+  const user = userFromRow(session);
   const path = await regionPathOf(db, user.regionId);
   const region = path[path.length - 1];
   if (!region) throw new AppError('forbidden', undefined, `user ${user.id} has no region`);

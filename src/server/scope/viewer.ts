@@ -51,5 +51,6 @@ export async function resolveScope(db: Kysely<Database>, user: User, region: Reg
   if (user.role === 'building_manager') return { kind: 'manager', userId: user.id };
   if (region.level === 'county') return { kind: 'county', countyId: region.id };
   if (region.level === 'township') return { kind: 'township', townshipId: region.id };
-  return { kind: 'grids', gridIds: await gridIdsUnder(db, region.id) };
+  // A grid is its own only grid; a community's grids are looked up.
+  return { kind: 'grids', gridIds: region.level === 'grid' ? [region.id] : await gridIdsUnder(db, region.id) };
 }
