@@ -52,6 +52,22 @@ describe('变更 form', () => {
     expect(w.wrapper.find('[data-test="event-update"]').text()).toContain('风险等级');
   });
 
+  it('leaves a phone the device holds masked alone: no error, and the patch does not erase it', async () => {
+    const w = await seedLedger();
+    // What a grid worker's device holds after a pull: the phone masked (phoneForRole).
+    await w.db.subjects.update(w.subjects.tutor.id, { phone: '138****5678' });
+    const app = await mountApp(`/field/ledger/${w.subjects.tutor.id}/edit`);
+    await until(() => app.wrapper.find('[data-test="subject-form"]').exists(), 'the form');
+    expect((app.wrapper.find('[data-test="subject-phone"]').element as HTMLInputElement).value).toBe('138****5678');
+    await app.wrapper.find('[data-test="subject-name"]').setValue('启航教育咨询（更名）有限公司');
+    await app.wrapper.find('[data-test="subject-reason"]').setValue('营业执照更名');
+    await app.wrapper.find('form').trigger('submit');
+    await until(() => app.router.currentRoute.value.name === 'field-ledger-show', 'back to the subject');
+    expect(app.wrapper.find('[data-test="phone-error"]').exists()).toBe(false);
+    const [entry] = await w.db.outbox.toArray();
+    expect((entry!.args as { patch: unknown }).patch).toEqual({ name: '启航教育咨询（更名）有限公司' });
+  });
+
   it('requires a reason and a change, and validates like the 入账 form', async () => {
     const w = await openEdit();
     await w.wrapper.find('form').trigger('submit');

@@ -59,12 +59,18 @@ export function creditCodeError(raw: string): string | null {
   return isValidCreditCode(code) ? null : LEDGER_TEXT.error.creditCodeCheck;
 }
 
-export function phoneError(raw: string): string | null {
-  if (raw.trim() === '') return null;
+/**
+ * Null when valid, empty, or the number as the device already holds it: a subject synced to anyone but
+ * the county admin carries its phone masked (`phoneForRole`), and leaving it alone must stay possible.
+ */
+export function phoneError(raw: string, held?: string | null): string | null {
+  const phone = raw.trim();
+  if (phone === '' || phone === held) return null;
   return normalizeMobile(raw) === null ? LEDGER_TEXT.error.phoneInvalid : null;
 }
 
-export function validateSubjectForm(v: SubjectFormValues): FormErrors {
+/** `base`: the subject being changed (a 变更), whose held values pass as they are. */
+export function validateSubjectForm(v: SubjectFormValues, base?: Subject): FormErrors {
   const errors: FormErrors = {};
   const name = v.name.trim();
   if (name === '') errors.name = v.kind === 'person' ? LEDGER_TEXT.error.personNameRequired : LEDGER_TEXT.error.nameRequired;
@@ -77,7 +83,7 @@ export function validateSubjectForm(v: SubjectFormValues): FormErrors {
   if (v.kind === 'person' && v.idNumberMasked !== null && !MASKED_ID_RE.test(v.idNumberMasked)) {
     errors.idNumberMasked = LEDGER_TEXT.error.idNumberInvalid;
   }
-  const p = phoneError(v.phone);
+  const p = phoneError(v.phone, base?.phone);
   if (p) errors.phone = p;
   if (v.gridId === '') errors.gridId = LEDGER_TEXT.error.gridRequired;
   const reason = v.reason.trim();
@@ -129,7 +135,9 @@ function storedFields(v: SubjectFormValues): Required<SubjectPatch> {
     category: v.category === '' ? 'other' : v.category,
     creditCode: v.kind === 'institution' && code !== '' ? code : null,
     idNumberMasked: v.kind === 'person' ? v.idNumberMasked : null,
-    phone: v.phone.trim() === '' ? null : normalizeMobile(v.phone),
+    // Valid values only: a number that does not normalise is the held (masked) one, kept as it is, so
+    // the patch leaves the phone out rather than erasing it.
+    phone: v.phone.trim() === '' ? null : (normalizeMobile(v.phone) ?? v.phone.trim()),
     placeIds: [...v.placeIds],
     riskLevel: v.riskLevel,
   };
