@@ -38,6 +38,17 @@ export const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** A self-check ends with or without a finding: 无人/关门 and 拒绝检查 are an inspector's outcomes. */
 export const SELF_CHECK_OUTCOMES: readonly VisitOutcome[] = ['no_issue', 'issue_found'];
 
+/** An inspection with these outcomes opens a case (SPEC §7): a finding to verify, or a refused entry. */
+export const CASE_OPENING_OUTCOMES: readonly VisitOutcome[] = ['issue_found', 'entry_refused'];
+
+/** The photos a visit references (answers and findings), each once. */
+export function visitEvidence(v: { answers: readonly { evidence: readonly string[] }[]; findings: readonly { evidence: readonly string[] }[] }): string[] {
+  const out = new Set<string>();
+  for (const a of v.answers) for (const e of a.evidence) out.add(e);
+  for (const f of v.findings) for (const e of f.evidence) out.add(e);
+  return [...out];
+}
+
 /** A shift other than the one derived from local time needs the inspector's reason (SPEC §4.4). */
 export function shiftOverrideNeedsReason(v: { shift: Shift; derivedShift: Shift; reason?: string | null }): boolean {
   return v.shift !== v.derivedShift && (v.reason ?? '').trim() === '';

@@ -12,7 +12,7 @@ import type { CaseStatus, EntityName } from '../../domain/enums';
 import { newCase, transitionCase as transitionCaseRule, type NewCaseInput } from '../../domain/cases';
 import { sha256Hex, visitHash } from '../../domain/canonical';
 import { uuidv7 } from '../../domain/ids';
-import { findingsFromAnswers, visitCaseCategories } from '../../domain/rules';
+import { CASE_OPENING_OUTCOMES, findingsFromAnswers, visitCaseCategories, visitEvidence } from '../../domain/rules';
 import { taskMove } from '../../domain/tasks';
 import type { MutationArgs, MutationName } from '../../domain/sync';
 import { rowKey, type BlobRow, type GridPatrolDB } from './database';
@@ -89,12 +89,7 @@ export interface SubmitVisitResult {
   seq: number;
 }
 
-const CASE_OUTCOMES = new Set<Visit['outcome']>(['issue_found', 'entry_refused']);
 const REFUSED_SUMMARY = (placeName: string) => `${placeName}：检查人员被拒绝入内，需核查`;
-
-function visitEvidence(v: Pick<Visit, 'answers' | 'findings'>): string[] {
-  return [...v.answers.flatMap((a) => a.evidence), ...v.findings.flatMap((f) => f.evidence)];
-}
 
 /** The township above a grid, from the regions on the device. */
 export async function townshipOf(db: GridPatrolDB, gridId: string): Promise<string | undefined> {
@@ -127,7 +122,7 @@ async function saveVisit(
     const findings = draft.findings.length === 0 && template ? findingsFromAnswers(template, draft.answers) : draft.findings;
     const unhashed: Omit<Visit, 'hash'> = { ...draft, findings, prevHash };
     let caseRow: Case | null = null;
-    if (name === 'visit.submit@1' && CASE_OUTCOMES.has(draft.outcome)) {
+    if (name === 'visit.submit@1' && CASE_OPENING_OUTCOMES.includes(draft.outcome)) {
       const place = await db.places.get(draft.placeId);
       if (!place) throw new NotFoundError('place', draft.placeId);
       const townshipId = await townshipOf(db, place.gridId);

@@ -7,7 +7,7 @@ import type { Case, Draw, Place, Task, Visit } from '../../domain/entities';
 import type { CaseSource, CaseStatus, Shift, TaskOrganization, VisitOutcome } from '../../domain/enums';
 import { CASE_STATUSES } from '../../domain/enums';
 import { CHECKLIST_V1 } from '../../domain/checklist';
-import { violatedCategories } from '../../domain/rules';
+import { CASE_OPENING_OUTCOMES, violatedCategories } from '../../domain/rules';
 import { newCase, transitionCase } from '../../domain/cases';
 import { visitHash } from '../../domain/canonical';
 import type { DemoWorld } from './demo';
@@ -554,7 +554,7 @@ function generateCases(c: Ctx, selfCheckIssues: Omit<Visit, 'hash' | 'prevHash'>
 
   // Patrol: every inspector visit with a finding or a refusal opens a case linked to it.
   for (const v of c.visits) {
-    if (v.outcome !== 'issue_found' && v.outcome !== 'entry_refused') continue;
+    if (!CASE_OPENING_OUTCOMES.includes(v.outcome)) continue;
     if (v.amendsVisitId) continue;
     const reporter = userById.get(v.inspectorIds[0]!)!;
     if (reporter.role === 'building_manager') continue;

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { ZodType } from 'zod';
 import { MUTATION_ARGS, type MutationName } from '../../domain/sync';
 import type { Database } from '../db/schema';
+import type { ScopeKeys } from '../scope/keys';
 import type { Viewer } from '../scope/viewer';
 import type { Loaders } from './loaders';
 import type { VisitInsert } from './visit-insert';
@@ -54,6 +55,28 @@ export interface MutationContext {
   load: Loaders;
   /** Buffers an insert-if-absent of an append-only row (see `deferrable`). */
   defer<T extends DeferredTable>(table: T, row: DeferredRow<T>): void;
+}
+
+/** The record a set of evidence photos belongs to, for its `blob_refs` rows (who may download them). */
+export interface EvidenceOwner {
+  entity: 'visit' | 'case';
+  rowId: string;
+  keys: ScopeKeys;
+  placeId: string | null;
+}
+
+/**
+ * A record's photos must be on the server before the record (SPEC §8): a missing one is a transient
+ * failure (nothing advances; the device uploads it and retries). The present ones are referenced from
+ * the record, with the caller as their owner, by deferred `blob_refs` rows.
+ */
+export async function attachEvidence(ctx: MutationContext, hashes: readonly string[], owner: EvidenceOwner): Promise<void> {
+  if (hashes.length === 0) return;
+  const missing = await ctx.load.missingBlobs(hashes);
+  if (missing.length > 0) throw new TransientFailure('blob_missing', `blobs not uploaded yet: ${missing.join(', ')}`);
+  for (const sha256 of new Set(hashes)) {
+    ctx.defer('blob_refs', { sha256, entity: owner.entity, row_id: owner.rowId, ...owner.keys, place_id: owner.placeId, owner_id: ctx.viewer.user.id });
+  }
 }
 
 export interface MutationOutcome {

@@ -2,7 +2,7 @@ import { caseOpening, newCase } from '../../../domain/cases';
 import { caseToRow } from '../../cases/rows';
 import type { ScopeKeys } from '../../scope/keys';
 import { keysInScope, keysOf, keysOfGrid, placeForCaller } from '../access';
-import { defineMutation, Rejection, TransientFailure } from '../registry';
+import { attachEvidence, defineMutation, Rejection } from '../registry';
 
 /**
  * A new clue/case, insert-if-absent by id; the server decides who reported it (the caller), its
@@ -33,8 +33,7 @@ export const caseOpen = defineMutation('case.open@1', {
       if (!keys || !keysInScope(viewer, keys)) throw new Rejection('grid_not_found', '所属网格不存在或不在您的管辖范围内');
     }
     const evidence = [...new Set(c.events.flatMap((e) => e.evidence))];
-    const missing = evidence.length ? await ctx.load.missingBlobs(evidence) : [];
-    if (missing.length) throw new TransientFailure('blob_missing', `blobs not uploaded yet: ${missing.join(', ')}`);
+    await attachEvidence(ctx, evidence, { entity: 'case', rowId: c.id, keys, placeId: c.placeId ?? null });
 
     const manager = role === 'building_manager';
     const opened = newCase({
@@ -60,13 +59,6 @@ export const caseOpen = defineMutation('case.open@1', {
       .insertInto('cases')
       .values(caseToRow({ ...opened, version: 1 }, keys))
       .execute();
-    if (evidence.length) {
-      await ctx.trx
-        .insertInto('blob_refs')
-        .values(evidence.map((sha256) => ({ sha256, entity: 'case', row_id: c.id, ...keys, place_id: c.placeId ?? null, owner_id: me })))
-        .onConflict((oc) => oc.columns(['sha256', 'entity', 'row_id']).doNothing())
-        .execute();
-    }
     return outcome;
   },
 });

@@ -1,7 +1,7 @@
 import { mayMoveCaseTo, transitionCase } from '../../../domain/cases';
 import { caseFromRow } from '../../cases/rows';
 import { keysInScope, keysOf } from '../access';
-import { defineMutation, Rejection, TransientFailure } from '../registry';
+import { attachEvidence, defineMutation, Rejection } from '../registry';
 
 export const caseTransition = defineMutation('case.transition@1', {
   prefetch: ({ evidence }) => ({ blobs: evidence }),
@@ -17,21 +17,13 @@ export const caseTransition = defineMutation('case.transition@1', {
     if (!mayMoveCaseTo(viewer.user.role, to)) {
       throw new Rejection('forbidden', '立案、办结和退回整改须由乡镇协调员或县级管理员操作');
     }
-    const missing = evidence.length ? await ctx.load.missingBlobs(evidence) : [];
-    if (missing.length) throw new TransientFailure('blob_missing', `blobs not uploaded yet: ${missing.join(', ')}`);
+    await attachEvidence(ctx, evidence, { entity: 'case', rowId: caseId, keys: keysOf(row), placeId: row.place_id });
     const events = result.case.events.map((e, i) => (i === result.case.events.length - 1 ? { id: eventId, ...e } : e));
     await ctx.trx
       .updateTable('cases')
       .set({ status: result.case.status, deadline_at: result.case.deadlineAt, events: JSON.stringify(events), version: row.version + 1 })
       .where('id', '=', caseId)
       .execute();
-    if (evidence.length) {
-      await ctx.trx
-        .insertInto('blob_refs')
-        .values(evidence.map((sha256) => ({ sha256, entity: 'case', row_id: caseId, ...keysOf(row), place_id: row.place_id, owner_id: viewer.user.id })))
-        .onConflict((oc) => oc.columns(['sha256', 'entity', 'row_id']).doNothing())
-        .execute();
-    }
     return outcome;
   },
 });

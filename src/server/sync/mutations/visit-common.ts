@@ -3,18 +3,11 @@
  * authorisation, its hash and its checklist, then inserted if absent (SPEC §8: append-only).
  */
 import type { Visit } from '../../../domain/entities';
-import { validateAnswers } from '../../../domain/rules';
+import { validateAnswers, visitEvidence } from '../../../domain/rules';
 import type { PlaceKind } from '../../../domain/enums';
 import { keysOf, placeForCaller } from '../access';
-import { Rejection, TransientFailure, type MutationContext, type MutationOutcome, type PrefetchKeys } from '../registry';
+import { attachEvidence, Rejection, type MutationContext, type MutationOutcome, type PrefetchKeys } from '../registry';
 import { canonicalVisit, visitJsonWithHash } from '../visit-hash';
-
-export function visitEvidence(v: Visit): string[] {
-  const out = new Set<string>();
-  for (const a of v.answers) for (const e of a.evidence) out.add(e);
-  for (const f of v.findings) for (const e of f.evidence) out.add(e);
-  return [...out];
-}
 
 export function visitPrefetch(v: Visit): PrefetchKeys {
   return {
@@ -71,9 +64,8 @@ export async function storeVisit(ctx: MutationContext, visit: Visit): Promise<Mu
     if (!visible || amended.place_id !== visit.placeId) throw new Rejection('amended_visit_not_found', '被更正的检查记录不存在或不属于本场所');
   }
 
-  const evidence = visitEvidence(visit);
-  const missing = evidence.length ? await ctx.load.missingBlobs(evidence) : [];
-  if (missing.length > 0) throw new TransientFailure('blob_missing', `blobs not uploaded yet: ${missing.join(', ')}`);
+  const keys = keysOf(place);
+  await attachEvidence(ctx, visitEvidence(visit), { entity: 'visit', rowId: visit.id, keys, placeId: visit.placeId });
 
   // Field work for a task reassigned or cancelled meanwhile is kept and flagged, never dropped.
   const flags: string[] = [];
@@ -86,11 +78,7 @@ export async function storeVisit(ctx: MutationContext, visit: Visit): Promise<Mu
     }
   }
 
-  const keys = keysOf(place);
   ctx.defer('visits', { visit, json: visitJsonWithHash(canonical, visit.hash), keys, flags, clockOffsetMs: ctx.clockOffsetMs, receivedAt: ctx.receivedAt });
-  for (const sha256 of evidence) {
-    ctx.defer('blob_refs', { sha256, entity: 'visit', row_id: visit.id, ...keys, place_id: visit.placeId, owner_id: me });
-  }
   ctx.load.noteVisit({
     id: visit.id,
     hash: visit.hash,

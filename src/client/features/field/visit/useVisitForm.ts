@@ -11,7 +11,7 @@ import { CHECKLIST_CODE, CHECKLIST_V1 } from '../../../../domain/checklist';
 import { shiftAt } from '../../../../domain/calendar';
 import { distanceM } from '../../../../domain/geo';
 import type { AppConfig } from '../../../../domain/config';
-import { findingsFromAnswers, isViolation } from '../../../../domain/rules';
+import { findingsFromAnswers, isViolation, visitEvidence } from '../../../../domain/rules';
 import { uuidv7 } from '../../../../domain/ids';
 import type { GridPatrolDB } from '../../../db/database';
 import { amendVisit, submitVisit } from '../../../db/repositories';
@@ -362,8 +362,7 @@ export function useVisitForm(o: VisitFormOptions) {
         ? await amendVisit(o.db, { ...visit, amendsVisitId: visit.amendsVisitId })
         : await submitVisit(o.db, visit);
       sync.notifyLocalWrite();
-      const kept = [...result.visit.answers.flatMap((a) => a.evidence), ...result.visit.findings.flatMap((f) => f.evidence)];
-      await endDraft(o.db, k, kept);
+      await endDraft(o.db, k, visitEvidence(result.visit));
       receipt.value = { visit: result.visit, case: result.case };
       state.value = null;
       return [];
