@@ -1,7 +1,8 @@
-/** The built-in tile route on a bare Fastify instance: it needs no database. */
+/** The built-in tile route on a bare Fastify instance with the app's error handler: it needs no database. */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { inflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { errorHandler } from '../../src/server/errors';
 import { PNG_SIGNATURE } from '../../src/server/tiles/png';
 import { TILE_CACHE_CONTROL, tilesRoutes } from '../../src/server/tiles/routes';
 
@@ -9,6 +10,7 @@ let app: FastifyInstance | undefined;
 
 async function appWith(tileUrl: string | undefined): Promise<FastifyInstance> {
   app = Fastify();
+  app.setErrorHandler(errorHandler);
   tilesRoutes(app, { config: { tileUrl } });
   await app.ready();
   return app;

@@ -33,7 +33,7 @@ import { taskFromRow } from '../tasks/rows';
 import { templateFromRow } from '../templates/rows';
 import { userFromRow, USER_COLUMNS } from '../users/rows';
 import { managedBy, managerVisibleVisits } from '../scope/filters';
-import type { Viewer } from '../scope/viewer';
+import { regionPathOf, type Viewer } from '../scope/viewer';
 
 export const DEFAULT_PULL_LIMIT = 1000;
 const NIL = '00000000-0000-0000-0000-000000000000';
@@ -113,16 +113,8 @@ export async function currentScopes(db: Kysely<Database>, viewer: Viewer): Promi
   return [GLOBAL_SCOPE, ...keys];
 }
 
-async function regionPathIds(db: Kysely<Database>, regionId: string): Promise<string[]> {
-  const { rows } = await sql<{ id: string }>`
-    WITH RECURSIVE path AS (
-      SELECT id, parent_id FROM regions WHERE id = ${regionId}
-      UNION ALL
-      SELECT r.id, r.parent_id FROM regions r JOIN path ON r.id = path.parent_id
-    )
-    SELECT id FROM path`.execute(db);
-  return rows.map((r) => r.id);
-}
+/** Ids of the regions from the county down to `regionId`. */
+const regionPathIds = async (db: Kysely<Database>, regionId: string) => (await regionPathOf(db, regionId)).map((r) => r.id);
 
 const asRow = <T>(r: Row) => r as unknown as T;
 

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config';
-import { errorBody } from '../errors';
+import { AppError } from '../errors';
 import { MAX_TILE_ZOOM, renderTile } from './render';
 
 export const BUILTIN_TILE_URL = 'builtin';
@@ -31,11 +31,9 @@ export function tilesRoutes(app: FastifyInstance, deps: { config: Pick<Config, '
   app.get<{ Params: { z: string; x: string; y: string } }>('/tiles/:z/:x/:y.png', async (request, reply) => {
     const tile = parseTileParams(request.params);
     if (!tile) {
-      return reply.status(400).send(
-        errorBody('validation_failed', [
-          { path: 'params', code: 'tile_out_of_range', message: `z must be 0–${MAX_TILE_ZOOM} and x, y within 0…2^z−1` },
-        ]),
-      );
+      throw new AppError('validation_failed', [
+        { path: 'params', code: 'tile_out_of_range', message: `z must be 0–${MAX_TILE_ZOOM} and x, y within 0…2^z−1` },
+      ]);
     }
     return reply
       .header('content-type', 'image/png')
