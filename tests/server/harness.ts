@@ -57,10 +57,11 @@ export interface TestDb {
 }
 
 /** A fresh, migrated database on `backend`. */
-export async function openTestDb(backend: BackendName): Promise<TestDb> {
+/** A database of its own (PGlite in memory, or a fresh PostgreSQL schema), migrated unless told not. */
+export async function openTestDb(backend: BackendName, { migrated = true } = {}): Promise<TestDb> {
   if (backend === 'pglite') {
     const db = await openDb({});
-    await migrate(db.kysely);
+    if (migrated) await migrate(db.kysely);
     return { db, backend, close: () => db.close() };
   }
   const url = TEST_DATABASE_URL!;
@@ -70,7 +71,7 @@ export async function openTestDb(backend: BackendName): Promise<TestDb> {
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.end();
   const db = await openDb({ databaseUrl: url, pgPoolConfig: { options: `-c search_path=${schema}`, max: 5 } });
-  await migrate(db.kysely);
+  if (migrated) await migrate(db.kysely);
   return {
     db,
     backend,

@@ -20,9 +20,17 @@ describe.each(backends)('migrations on %s', (backend) => {
     expect(rows.map((r) => r.id)).toEqual(MIGRATIONS.map((m) => m.id));
   });
 
-  it('concurrent runs do not race', async () => {
-    const results = await Promise.all([migrate(t.db.kysely), migrate(t.db.kysely)]);
-    expect(results.flatMap((r) => r.applied)).toEqual([]);
+  it('concurrent runs on an empty database do not race: each migration is applied exactly once', async () => {
+    const fresh = await openTestDb(backend, { migrated: false });
+    try {
+      const results = await Promise.all([migrate(fresh.db.kysely), migrate(fresh.db.kysely)]);
+      const applied = results.flatMap((r) => r.applied);
+      expect(applied.sort()).toEqual(MIGRATIONS.map((m) => `${String(m.id).padStart(4, '0')}_${m.name}`).sort());
+      const rows = await fresh.db.kysely.selectFrom('migrations').select('id').orderBy('id').execute();
+      expect(rows.map((r) => r.id)).toEqual(MIGRATIONS.map((m) => m.id));
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('creates a random epoch', async () => {

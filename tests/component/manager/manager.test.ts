@@ -60,10 +60,12 @@ describe('building manager', () => {
 
   it('reports only about one of their own places, and writes nothing without one', async () => {
     const w = await fieldWorld('building_manager');
+    await w.db.places.put(makePlace({ gridId: w.grid.id, name: '别人的楼', managerIds: [] }));
     const { wrapper } = await mountView(CaseNew, { compress: passThrough });
     await settle(() => wrapper.find('[data-test="report-place"]').exists());
-    expect(wrapper.find('[data-test="report-other"]').exists()).toBe(false);
-    expect(wrapper.find('[data-test="report-address"]').exists()).toBe(false);
+    // The only choices are their own places: no free address, no place someone else manages.
+    expect(wrapper.findAll('[role="radio"]').map((o) => o.attributes('data-test'))).toEqual(['report-place']);
+    expect(wrapper.get('[data-test="report-place"]').text()).toContain('阳光大厦');
     await wrapper.get('[data-test="report-summary"]').setValue('周末有学生集中上课');
     await wrapper.get('[data-test="report-submit"]').trigger('click');
     await settle();
