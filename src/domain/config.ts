@@ -36,8 +36,6 @@ export interface AppConfig {
   /** The county's school vacations (寒暑假): a lesson inside one is suggested as a D1 violation. */
   vacations: VacationRange[];
 }
-export type AppConfigResponse = AppConfig;
-
 /** The URL template of the server's built-in tiles (TILE_URL=builtin). */
 export const BUILTIN_TILE_TEMPLATE = '/tiles/{z}/{x}/{y}.png';
 

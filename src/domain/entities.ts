@@ -271,10 +271,3 @@ export const caseSchema = z.strictObject({
   version: versionSchema,
 });
 export type Case = z.infer<typeof caseSchema>;
-
-export const blobMetaSchema = z.strictObject({
-  sha256: sha256Schema,
-  size: z.number().int().nonnegative(),
-  contentType: z.string(),
-});
-export type BlobMeta = z.infer<typeof blobMetaSchema>;

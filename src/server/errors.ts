@@ -113,7 +113,3 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
   request.log.error({ err }, 'unhandled error');
   void reply.status(500).send(errorBody('internal'));
 }
-
-export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
-  void reply.status(404).send(errorBody('not_found'));
-}

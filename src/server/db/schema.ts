@@ -2,7 +2,7 @@
  * The typed Kysely view of the database created by `migrations/`. Column names are the snake_case of
  * the §3 fields; the row ↔ entity mappers live next to each area's queries.
  */
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 /** timestamptz: read as Date (pg and PGlite alike), written as Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -320,7 +320,6 @@ export type ChecklistTemplateRow = Selectable<ChecklistTemplatesTable>;
 export type TaskRow = Selectable<TasksTable>;
 export type VisitRow = Selectable<VisitsTable>;
 export type CaseRow = Selectable<CasesTable>;
-export type NewUser = Insertable<UsersTable>;
 
 /** Tables that sync (SPEC §8) and carry scope keys, `version` and `_xid`. */
 export const SYNCABLE_TABLES = [

@@ -172,16 +172,6 @@ export function localDate(ms: number): string {
   return new Date(ms + OFFSET).toISOString().slice(0, 10);
 }
 
-/** `HH:mm` of the Shanghai time of `ms`. */
-export function localTime(ms: number): string {
-  return new Date(ms + OFFSET).toISOString().slice(11, 16);
-}
-
-/** 0 = Sunday … 6 = Saturday, in Shanghai. */
-export function localWeekday(ms: number): number {
-  return new Date(ms + OFFSET).getUTCDay();
-}
-
 /** `1月3日` */
 export function monthDay(ms: number): string {
   const d = new Date(ms + OFFSET);
