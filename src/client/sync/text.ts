@@ -1,4 +1,5 @@
 /** UI text of the sync status: what went wrong and what the grid worker can do about it. */
+import { localDateTime } from '../../domain/calendar';
 
 export const SYNC_TEXT = {
   offline: '离线：更改已保存在本机，联网后自动同步',
@@ -9,7 +10,8 @@ export const SYNC_TEXT = {
   storageWarning: (percent: number) => `本机存储已使用 ${percent}%，请尽快同步或清理手机空间`,
   persistDenied: '浏览器未允许永久保存本机数据，请尽快同步，必要时导出未同步数据',
   persistGranted: '本机数据已设为永久保存',
-  exportFileName: (userId: string, at: string) => `网格巡查-未同步数据-${userId.slice(-8)}-${at.slice(0, 10)}.json`,
+  /** Named by the Beijing date of the export (an ISO instant's own date is UTC's, a day behind before 08:00). */
+  exportFileName: (userId: string, at: string) => `网格巡查-未同步数据-${userId.slice(-8)}-${localDateTime(at).date}.json`,
   gapUnrecoverable: '服务器缺少本机早前的更改，请导出未同步数据并联系管理员',
 } as const;
 

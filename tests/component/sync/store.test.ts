@@ -7,6 +7,7 @@ import { closeAllUserDbs } from '../../../src/client/db/database';
 import { putBlob, submitVisit } from '../../../src/client/db/repositories';
 import { buildUnsentExport, unsentExportFile } from '../../../src/client/sync/exportUnsent';
 import { useSyncStore } from '../../../src/client/stores/sync';
+import { SYNC_TEXT } from '../../../src/client/sync/text';
 import { seededDb, visitDraft } from '../db/seed';
 import { FakeServer } from './fakeServer';
 
@@ -118,5 +119,12 @@ describe('useSyncStore', () => {
     expect(click).toHaveBeenCalledTimes(1);
     const text = await created.mock.calls[0]![0].text();
     expect((JSON.parse(text) as { mutations: unknown[] }).mutations).toHaveLength(1);
+  });
+});
+
+describe('the export file name', () => {
+  it('carries the Beijing date of the export, not the UTC one', () => {
+    // 07:30 in Beijing on 13 May is still 12 May in UTC.
+    expect(SYNC_TEXT.exportFileName('0190a000-0000-7000-8000-0000000000aa', '2025-05-12T23:30:00.000Z')).toBe('网格巡查-未同步数据-000000aa-2025-05-13.json');
   });
 });
