@@ -37,7 +37,8 @@ export interface VacationRange {
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const HHMM_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+/** A 24-hour time of day, 'HH:mm' (00:00–23:59): hours and minutes captured. */
+export const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
@@ -61,7 +62,7 @@ export function localDateTime(instant: string | Date | number): LocalDateTime {
 
 /** Minutes since local midnight of an 'HH:mm' string. */
 export function minutesOf(hhmm: string): number {
-  const m = HHMM_RE.exec(hhmm);
+  const m = TIME_RE.exec(hhmm);
   if (!m) throw new RangeError(`invalid time: ${hhmm}`);
   return Number(m[1]) * 60 + Number(m[2]);
 }
@@ -80,15 +81,27 @@ export function shiftAt(instant: string | Date | number, hours: ShiftHours = DEF
   return isNightTime(localDateTime(instant).time, hours) ? 'night' : 'day';
 }
 
-function parseDate(date: string): [number, number, number] {
+/** Year, month and day of 'YYYY-MM-DD' when it names a day of the calendar, else null. */
+function dateParts(date: string): [number, number, number] | null {
   const m = DATE_RE.exec(date);
-  if (!m) throw new RangeError(`invalid date: ${date}`);
+  if (!m) return null;
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);
   const check = new Date(Date.UTC(y, mo - 1, d));
-  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) throw new RangeError(`invalid date: ${date}`);
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
   return [y, mo, d];
+}
+
+/** Whether `date` is 'YYYY-MM-DD' naming a real day: not '2026-02-30', not '2026-13-45'. */
+export function isValidDate(date: string): boolean {
+  return dateParts(date) !== null;
+}
+
+function parseDate(date: string): [number, number, number] {
+  const parts = dateParts(date);
+  if (!parts) throw new RangeError(`invalid date: ${date}`);
+  return parts;
 }
 
 export function weekdayOf(date: string): number {

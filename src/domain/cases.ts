@@ -43,21 +43,40 @@ export function mayMoveCaseTo(role: Role, to: CaseStatus): boolean {
   }
 }
 
+export interface CaseOpening {
+  sources: readonly CaseSource[];
+  placeRequired: boolean;
+  /**
+   * Whether the case keeps the key subjects and the visit it names. A building manager sees neither the
+   * ledger nor inspectors' visits (SPEC §2), so their report links neither, whatever the device sent.
+   */
+  keepsLinks: boolean;
+  /** Why a case of another source, or without a required place, is refused. */
+  refusal: string;
+}
+
 /**
  * What a role may open a case as: a grid worker from patrol; a building manager about one of their
  * own places only (their reports come back to them through their places' sync scopes, so a report
  * without a place would never show its progress); coordinators and the county from any source.
  */
-export function caseOpening(role: Role): { sources: readonly CaseSource[]; placeRequired: boolean } {
+export function caseOpening(role: Role): CaseOpening {
   switch (role) {
     case 'grid_worker':
-      return { sources: ['patrol'], placeRequired: false };
+      return { sources: ['patrol'], placeRequired: false, keepsLinks: true, refusal: '网格员只能登记巡查发现的线索' };
     case 'building_manager':
-      return { sources: ['building_manager'], placeRequired: true };
+      return { sources: ['building_manager'], placeRequired: true, keepsLinks: false, refusal: '楼栋长只能就本楼栋报告线索' };
     case 'township_coordinator':
     case 'county_admin':
-      return { sources: CASE_SOURCES, placeRequired: false };
+      return { sources: CASE_SOURCES, placeRequired: false, keepsLinks: true, refusal: '线索来源不正确' };
   }
+}
+
+/** Null when `role` may open a case of this source and place (`caseOpening`); otherwise why not. */
+export function caseOpeningRefusal(role: Role, c: { source: CaseSource; placeId?: string | null }): string | null {
+  const opening = caseOpening(role);
+  if (!opening.sources.includes(c.source) || (opening.placeRequired && !c.placeId)) return opening.refusal;
+  return null;
 }
 
 export function canTransition(from: CaseStatus, to: CaseStatus): boolean {
@@ -96,6 +115,8 @@ export function isOverdue(c: Pick<Case, 'status' | 'deadlineAt'>, now: string | 
 }
 
 export interface TransitionInput {
+  /** The event's id, which makes it idempotent: a case that already has it is not moved again. */
+  id?: string;
   to: CaseStatus;
   by: string;
   at: string;
@@ -104,14 +125,20 @@ export interface TransitionInput {
 }
 
 export type TransitionResult =
-  | { ok: true; case: Case }
+  | { ok: true; case: Case; duplicate?: undefined }
+  | { ok: true; case: Case; duplicate: true }
   | { ok: false; code: 'illegal_transition'; message: string };
 
+/**
+ * The case after the transition, with its event appended; an event id the case already holds is a
+ * duplicate that leaves the case as it is (a replayed transition, checked before the state machine).
+ */
 export function transitionCase(
   c: Case,
   input: TransitionInput,
   config: CaseDeadlineConfig = DEFAULT_CASE_DEADLINES,
 ): TransitionResult {
+  if (input.id !== undefined && c.events.some((e) => e.id === input.id)) return { ok: true, case: c, duplicate: true };
   if (!canTransition(c.status, input.to)) {
     const allowed = CASE_TRANSITIONS[c.status].map((s) => `“${CASE_STATUS_LABELS[s]}”`);
     return {
@@ -123,6 +150,7 @@ export function transitionCase(
     };
   }
   const event: CaseEvent = {
+    ...(input.id === undefined ? {} : { id: input.id }),
     at: input.at,
     by: input.by,
     action: 'transition',

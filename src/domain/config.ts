@@ -6,10 +6,8 @@
  * Deliberately zod-free: the client reads this module by value (defaults, the guard) from the map
  * chunk, and a zod schema here would pull zod into that chunk for one small object.
  */
-import { DEFAULT_SHIFT_HOURS, type ShiftHours, type VacationRange } from './calendar';
+import { DEFAULT_SHIFT_HOURS, isValidDate, TIME_RE, type ShiftHours, type VacationRange } from './calendar';
 import { DEFAULT_MAX_VISIT_DISTANCE_M } from './geo';
-
-export type { ShiftHours, VacationRange };
 
 /** Coordinate systems of tile sources: 天地图 and OSM are WGS-84; AMap and Tencent are GCJ-02. */
 export const TILE_CRS = ['wgs84', 'gcj02'] as const;
@@ -47,8 +45,6 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   vacations: [],
 };
 
-const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
-
 function isZoom(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 22;
 }
@@ -70,9 +66,9 @@ export function parseAppConfig(value: unknown): AppConfig | null {
     typeof visitMaxDistanceM === 'number' &&
     visitMaxDistanceM > 0 &&
     typeof s.nightStart === 'string' &&
-    HHMM.test(s.nightStart) &&
+    TIME_RE.test(s.nightStart) &&
     typeof s.nightEnd === 'string' &&
-    HHMM.test(s.nightEnd);
+    TIME_RE.test(s.nightEnd);
   if (!valid) return null;
   // Absent from configs stored before vacations existed: none, rather than discarding the rest.
   const vacations = rawVacations ?? [];
@@ -85,16 +81,14 @@ export function parseAppConfig(value: unknown): AppConfig | null {
   };
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 function isVacation(v: unknown): v is VacationRange {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Partial<Record<keyof VacationRange, unknown>>;
   return (
     typeof r.start === 'string' &&
-    DATE.test(r.start) &&
+    isValidDate(r.start) &&
     typeof r.end === 'string' &&
-    DATE.test(r.end) &&
+    isValidDate(r.end) &&
     r.start <= r.end &&
     typeof r.name === 'string' &&
     r.name.length > 0
@@ -110,7 +104,7 @@ export function parseVacations(text: string): VacationRange[] {
   for (const part of text.split(/[;\n]/).map((p) => p.trim()).filter(Boolean)) {
     const m = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})\s+(\S.*)$/.exec(part);
     const range = m ? { start: m[1]!, end: m[2]!, name: m[3]!.trim() } : null;
-    if (!range || !isVacation(range) || Number.isNaN(Date.parse(range.start)) || Number.isNaN(Date.parse(range.end)))
+    if (!range || !isVacation(range))
       throw new Error(`"${part}" is not "YYYY-MM-DD..YYYY-MM-DD name" with start ≤ end`);
     out.push(range);
   }

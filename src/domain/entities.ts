@@ -15,8 +15,27 @@ export const latSchema = z.number().min(-90).max(90);
 export const lngSchema = z.number().min(-180).max(180);
 export const versionSchema = z.number().int().nonnegative();
 
-const shortText = z.string().trim().min(1).max(200);
-const longText = z.string().max(4000);
+/**
+ * The longest text each kind of field takes, in one place: the schemas below and the forms (their
+ * maxlength and messages) use the same numbers.
+ */
+export const TEXT_MAX = {
+  /** Names and titles. */
+  short: 200,
+  /** The reason of a ledger change: 入账, 变更, 出账, 重新入账. */
+  reason: 1000,
+  /** Why a task was completed with places of its route unvisited. */
+  completionNote: 1000,
+  /** An inspector's note on an answer, and a finding's description. */
+  note: 2000,
+  /** Why a visit's shift differs from the one its time gives. */
+  shiftOverrideReason: 500,
+  /** Visit notes, case summaries and case event notes. */
+  long: 4000,
+} as const;
+
+const shortText = z.string().trim().min(1).max(TEXT_MAX.short);
+const longText = z.string().max(TEXT_MAX.long);
 
 export const creditCodeSchema = z
   .string()
@@ -80,9 +99,9 @@ export const subjectSchema = z.strictObject({
   gridId: idSchema,
   status: subjectStatusSchema,
   listedAt: instantSchema,
-  listedReason: z.string().trim().min(1).max(1000),
+  listedReason: z.string().trim().min(1).max(TEXT_MAX.reason),
   delistedAt: instantSchema.nullish(),
-  delistedReason: z.string().max(1000).nullish(),
+  delistedReason: z.string().max(TEXT_MAX.reason).nullish(),
   riskLevel: riskLevelSchema,
   version: versionSchema,
 });
@@ -94,7 +113,7 @@ export const ledgerEventSchema = z.strictObject({
   action: ledgerActionSchema,
   at: instantSchema,
   by: idSchema,
-  reason: z.string().max(1000),
+  reason: z.string().max(TEXT_MAX.reason),
   diff: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
 });
 export type LedgerEvent = z.infer<typeof ledgerEventSchema>;
@@ -171,7 +190,7 @@ export const taskSchema = z.strictObject({
   draw: drawSchema.nullish(),
   createdBy: idSchema,
   /** Why the assignee finished with places of the route unvisited. */
-  completionNote: z.string().max(1000).nullish(),
+  completionNote: z.string().max(TEXT_MAX.completionNote).nullish(),
   version: versionSchema,
 });
 export type Task = z.infer<typeof taskSchema>;
@@ -182,7 +201,7 @@ export type AnswerValue = z.infer<typeof answerValueSchema>;
 export const answerSchema = z.strictObject({
   itemCode: z.string(),
   value: answerValueSchema,
-  note: z.string().max(2000).nullish(),
+  note: z.string().max(TEXT_MAX.note).nullish(),
   evidence: z.array(sha256Schema),
   /** True when the value came from an automatic suggestion the inspector confirmed. */
   suggested: z.boolean().optional(),
@@ -191,7 +210,7 @@ export type Answer = z.infer<typeof answerSchema>;
 
 export const findingSchema = z.strictObject({
   category: violationCategorySchema,
-  description: z.string().min(1).max(2000),
+  description: z.string().min(1).max(TEXT_MAX.note),
   evidence: z.array(sha256Schema),
 });
 export type Finding = z.infer<typeof findingSchema>;
@@ -211,7 +230,7 @@ export const visitSchema = z.strictObject({
   subjectIds: z.array(idSchema),
   inspectorIds: z.array(idSchema).min(1),
   shift: shiftSchema,
-  shiftOverrideReason: z.string().max(500).nullish(),
+  shiftOverrideReason: z.string().max(TEXT_MAX.shiftOverrideReason).nullish(),
   style: taskStyleSchema,
   unannounced: z.boolean(),
   organization: taskOrganizationSchema,
@@ -224,7 +243,7 @@ export const visitSchema = z.strictObject({
   answers: z.array(answerSchema),
   findings: z.array(findingSchema),
   outcome: visitOutcomeSchema,
-  note: z.string().max(4000).nullish(),
+  note: longText.nullish(),
   deviceId: z.string().min(1).max(100),
   clockOffsetMs: z.number().int().nullish(),
   hash: sha256Schema,
@@ -243,7 +262,7 @@ export const caseEventSchema = z.strictObject({
   action: z.string().min(1).max(40),
   /** For transitions: the status after the event. */
   to: caseStatusSchema.optional(),
-  note: z.string().max(4000).nullish(),
+  note: longText.nullish(),
   evidence: z.array(sha256Schema),
 });
 export type CaseEvent = z.infer<typeof caseEventSchema>;
@@ -259,7 +278,7 @@ export const caseSchema = z.strictObject({
   gridId: idSchema,
   townshipId: idSchema,
   categories: z.array(violationCategorySchema),
-  summary: z.string().trim().min(1).max(4000),
+  summary: z.string().trim().min(1).max(TEXT_MAX.long),
   reportedAt: instantSchema,
   reportedBy: idSchema.nullish(),
   visitId: idSchema.nullish(),

@@ -7,6 +7,18 @@
 export const ROLES = ['grid_worker', 'building_manager', 'township_coordinator', 'county_admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * Township coordinators and county admins: they supervise the grids beneath their region, so they
+ * may read the people directory and the sync conflict list, and name the managers of a place.
+ */
+export const SUPERVISOR_ROLES: readonly Role[] = ['township_coordinator', 'county_admin'];
+
+/**
+ * Everyone who works grids (every role but the building manager): they hold grid sync buckets and
+ * may register and change key subjects in the ledger and edit places.
+ */
+export const GRID_STAFF_ROLES: readonly Role[] = ['grid_worker', ...SUPERVISOR_ROLES];
+
 export const REGION_LEVELS = ['county', 'township', 'community', 'grid'] as const;
 export type RegionLevel = (typeof REGION_LEVELS)[number];
 

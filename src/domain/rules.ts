@@ -1,11 +1,13 @@
 /**
  * The checklist rules engine: which items apply to a visit, which answers are violations, what a
- * violating answer needs (note, photo), and whether a set of answers fits the visit's outcome.
+ * violating answer needs (note, photo), and whether a set of answers fits the visit's outcome; and
+ * the rules of a visit as a record: what a building manager's self-check is, who may amend a visit.
  * Used by the visit form on the device and by the server when it accepts `visit.submit`.
  */
-import type { Answer, AnswerValue, ChecklistItem, ChecklistTemplate, Finding, ItemAppliesTo } from './entities';
+import type { Answer, AnswerValue, ChecklistItem, ChecklistTemplate, Finding, ItemAppliesTo, Visit } from './entities';
 import type { PlaceKind, Shift, ViolationCategory, VisitOutcome } from './enums';
 import { VIOLATION_CATEGORIES } from './enums';
+import { TIME_RE } from './calendar';
 
 export type AnswerLike = Pick<Answer, 'itemCode' | 'value'> & Partial<Pick<Answer, 'note' | 'evidence'>>;
 
@@ -33,13 +35,19 @@ export interface AnswerProblem {
   message: string;
 }
 
-export const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
-
 /** A self-check ends with or without a finding: 无人/关门 and 拒绝检查 are an inspector's outcomes. */
 export const SELF_CHECK_OUTCOMES: readonly VisitOutcome[] = ['no_issue', 'issue_found'];
 
 /** An inspection with these outcomes opens a case (SPEC §7): a finding to verify, or a refused entry. */
 export const CASE_OPENING_OUTCOMES: readonly VisitOutcome[] = ['issue_found', 'entry_refused'];
+
+/**
+ * Whether a visit's outcome is a problem to flag on screen: one that opens a case. 无人/关门 is not
+ * one — it only asks for a revisit (CHECKLIST.md, outcome).
+ */
+export function isProblemOutcome(outcome: VisitOutcome): boolean {
+  return CASE_OPENING_OUTCOMES.includes(outcome);
+}
 
 /** The photos a visit references (answers and findings), each once. */
 export function visitEvidence(v: { answers: readonly { evidence: readonly string[] }[]; findings: readonly { evidence: readonly string[] }[] }): string[] {
@@ -47,6 +55,22 @@ export function visitEvidence(v: { answers: readonly { evidence: readonly string
   for (const a of v.answers) for (const e of a.evidence) out.add(e);
   for (const f of v.findings) for (const e of f.evidence) out.add(e);
   return [...out];
+}
+
+/**
+ * A building manager's visit is a self-check of their own premises (SPEC §4.6), made openly: never
+ * for a task, never covert, never 四不两直.
+ */
+export function isOpenSelfCheck(v: Pick<Visit, 'selfCheck' | 'taskId' | 'style' | 'unannounced'>): boolean {
+  return v.selfCheck === true && !v.taskId && v.style === 'open' && !v.unannounced;
+}
+
+/**
+ * A submitted visit is evidence and never changes; a correction (a new visit with `amendsVisitId`)
+ * is for the visit's own inspectors to make, nobody else's — not even a coordinator's.
+ */
+export function mayAmendVisit(viewer: { id: string }, visit: Pick<Visit, 'inspectorIds'>): boolean {
+  return visit.inspectorIds.includes(viewer.id);
 }
 
 /** A shift other than the one derived from local time needs the inspector's reason (SPEC §4.4). */

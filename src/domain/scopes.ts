@@ -70,8 +70,13 @@ export function regionPath(regionId: string, regions: readonly RegionLike[]): st
   return out;
 }
 
+/** Whether `userId` is one of the place's building managers. */
+export function managesPlace(userId: string, place: Pick<Place, 'managerIds'>): boolean {
+  return place.managerIds.includes(userId);
+}
+
 export function managedPlaceIds(userId: string, places: readonly PlaceLike[]): string[] {
-  return places.filter((p) => p.managerIds.includes(userId)).map((p) => p.id);
+  return places.filter((p) => managesPlace(userId, p)).map((p) => p.id);
 }
 
 /** The sync buckets a user holds now. */

@@ -5,7 +5,7 @@
 import type { AnswerLike } from './rules';
 import { answerValue } from './rules';
 import { NON_ACADEMIC_OPTION } from './checklist';
-import { WEEKDAY_LABELS, dayInfo, localDateTime, vacationAt, type VacationRange } from './calendar';
+import { TIME_RE, WEEKDAY_LABELS, dayInfo, localDateTime, vacationAt, type VacationRange } from './calendar';
 
 export interface Suggestion {
   itemCode: string;
@@ -50,7 +50,7 @@ export function suggestD2(input: { answers: readonly AnswerLike[] }): Suggestion
   if (!isAcademicLesson(input.answers)) return null;
   const end = answerValue(input.answers, 'A5');
   // 'HH:mm' strings compare in time order.
-  if (typeof end !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(end) || end <= LATEST_LESSON_END) return null;
+  if (typeof end !== 'string' || !TIME_RE.test(end) || end <= LATEST_LESSON_END) return null;
   return { itemCode: 'D2', value: true, reason: `培训结束时间 ${end} 晚于 ${LATEST_LESSON_END}` };
 }
 

@@ -4,7 +4,7 @@
  * (src/server/sync/mutations) binds each name to its handler.
  */
 import { z } from 'zod';
-import type { BlobUploadStatus } from './transfer';
+import { MAX_PUSH_BATCH, type BlobUploadStatus } from './transfer';
 import { caseStatusSchema, entityNameSchema } from './enum-schemas';
 import {
   caseSchema,
@@ -13,6 +13,7 @@ import {
   placeSchema,
   sha256Schema,
   subjectSchema,
+  TEXT_MAX,
   visitSchema,
 } from './entities';
 
@@ -51,8 +52,6 @@ export const mutationSchema = z.strictObject({
   at: instantSchema,
 });
 export type Mutation = z.infer<typeof mutationSchema>;
-
-export const MAX_PUSH_BATCH = 1000;
 
 export const pushRequestSchema = z.strictObject({
   clientId: clientIdSchema,
@@ -114,7 +113,7 @@ export type PullResponse = z.infer<typeof pullResponseSchema>;
 
 // ---- mutation arguments -------------------------------------------------------------------------
 
-const reasonSchema = z.string().trim().min(1).max(1000);
+const reasonSchema = z.string().trim().min(1).max(TEXT_MAX.reason);
 
 /** Field patches of places and subjects: last writer wins per field, checked against baseVersion. */
 export const placePatchSchema = placeSchema.pick({
@@ -148,7 +147,7 @@ export const MUTATION_ARGS = {
     at: instantSchema,
     visitIds: z.array(idSchema),
     /** Why places of the route stayed unvisited (optional: older clients never send it). */
-    note: z.string().trim().min(1).max(1000).optional(),
+    note: z.string().trim().min(1).max(TEXT_MAX.completionNote).optional(),
   }),
   'subject.create@1': z.strictObject({
     subject: subjectSchema.omit({ version: true }),

@@ -20,6 +20,9 @@ export const PUSH_BATCH = 500;
 /** The device stops adding mutations to a push once their JSON reaches this size. */
 export const PUSH_BATCH_BYTES = 2 * 1024 * 1024;
 
+/** The most mutations the server takes in one push (a device sends at most `PUSH_BATCH`). */
+export const MAX_PUSH_BATCH = 1000;
+
 /** The largest push body the server reads: a full batch plus the largest single mutation fits. */
 export const PUSH_BODY_LIMIT = 8 * 1024 * 1024;
 
@@ -32,7 +35,7 @@ export const MAX_BLOB_BYTES = 15 * 1024 * 1024;
 /** Photo types the server accepts. */
 export const BLOB_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic'] as const;
 
-export interface ByteRange {
+interface ByteRange {
   /** Offset of the chunk's first byte. */
   first: number;
   /** Offset of the chunk's last byte (inclusive, as HTTP writes it). */

@@ -1,7 +1,6 @@
 /** Identifier validators of Chinese national standards, and masking for display. */
-import type { Role } from './enums';
-
-const CREDIT_CODE_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+/** The characters of a unified social credit code (GB 32100-2015): no I, O, Z, S, V. */
+export const CREDIT_CODE_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 const CREDIT_CODE_RE = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
 
@@ -69,13 +68,4 @@ export function maskMobile(phone: string): string {
   const n = normalizeMobile(phone) ?? phone;
   if (n.length < 7) return '*'.repeat(n.length);
   return `${n.slice(0, 3)}****${n.slice(-4)}`;
-}
-
-/**
- * PIPL minimisation (SPEC §9): a phone number as a role may see it — whole for the county admin,
- * masked for every other role. A missing or empty phone passes through.
- */
-export function phoneForRole(role: Role, phone: string | null | undefined): string | null {
-  if (!phone) return phone ?? null;
-  return role === 'county_admin' ? phone : maskMobile(phone);
 }

@@ -4,13 +4,13 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_SHIFT_HOURS, type ShiftHours } from '../domain/calendar';
-import { parseVacations, TILE_CRS, type TileCrs, type VacationRange } from '../domain/config';
+import { DEFAULT_SHIFT_HOURS, TIME_RE, type ShiftHours, type VacationRange } from '../domain/calendar';
+import { parseVacations, TILE_CRS, type TileCrs } from '../domain/config';
 import { DEFAULT_MAX_VISIT_DISTANCE_M } from '../domain/geo';
 
 const portSchema = z.coerce.number().int().min(1).max(65535);
 const zoomSchema = z.coerce.number().int().min(0).max(22);
-const hhmmSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
+const hhmmSchema = z.string().regex(TIME_RE, 'must be HH:MM');
 
 const envSchema = z.object({
   PORT: portSchema.default(8080),
@@ -33,6 +33,11 @@ const envSchema = z.object({
   TILE_ATTRIBUTION: z.string().max(300).default(''),
   TILE_MIN_ZOOM: zoomSchema.default(3),
   TILE_MAX_ZOOM: zoomSchema.default(19),
+  /**
+   * Pulls served at once; the others wait their turn. Pulls are bulk downloads: unbounded, they hold
+   * the database connections and the event loop while pushes — a worker's findings — queue behind them.
+   */
+  SYNC_PULL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   VISIT_MAX_DISTANCE_M: z.coerce.number().int().min(10).max(10_000).default(DEFAULT_MAX_VISIT_DISTANCE_M),
   NIGHT_START: hhmmSchema.default(DEFAULT_SHIFT_HOURS.nightStart),
   NIGHT_END: hhmmSchema.default(DEFAULT_SHIFT_HOURS.nightEnd),
@@ -67,6 +72,8 @@ export interface Config {
   tileMinZoom: number;
   tileMaxZoom: number;
   visitMaxDistanceM: number;
+  /** Pulls served at once (SYNC_PULL_CONCURRENCY). */
+  syncPullConcurrency: number;
   shiftHours: ShiftHours;
   vacations: VacationRange[];
 }
@@ -112,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tileMinZoom: e.TILE_MIN_ZOOM,
     tileMaxZoom: e.TILE_MAX_ZOOM,
     visitMaxDistanceM: e.VISIT_MAX_DISTANCE_M,
+    syncPullConcurrency: e.SYNC_PULL_CONCURRENCY,
     shiftHours: { nightStart: e.NIGHT_START, nightEnd: e.NIGHT_END },
     vacations: e.VACATIONS,
   };

@@ -3,20 +3,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, expectRejectsWithoutWrite, setupContext, type Session, type TestContext } from './harness';
+import { describe, expect, it } from 'vitest';
+import { backends, expectRejectsWithoutWrite, useContext } from './harness';
 import { BLOB_CHUNK_BYTES, MAX_BLOB_BYTES } from '../../src/domain/transfer';
 import { PARTIAL_UPLOAD_MAX_AGE_MS } from '../../src/server/blobs/routes';
 import { FsBlobStore } from '../../src/server/blobs/store';
 
 describe.each(backends)('blobs on %s', (backend) => {
-  let ctx: TestContext;
-  let worker: Session;
-  beforeAll(async () => {
-    ctx = await setupContext(backend);
-    worker = await ctx.login('worker0');
-  });
-  afterAll(() => ctx.close());
+  const { ctx, sessions: [worker] } = useContext(backend, ['worker0']);
 
   const bytes = Buffer.from(`png-${backend}`);
   const sha = createHash('sha256').update(bytes).digest('hex');

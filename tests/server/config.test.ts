@@ -10,6 +10,7 @@ describe('config', () => {
     expect(c.databaseUrl).toBeUndefined();
     expect(c.sessionTtlHours).toBe(720);
     expect(c.nodeEnv).toBe('development');
+    expect(c.syncPullConcurrency).toBe(2);
   });
 
   it('reads and coerces values', () => {
@@ -32,6 +33,8 @@ describe('config', () => {
     ['TILE_MAX_ZOOM', '30'],
     ['NIGHT_START', '25:00'],
     ['VISIT_MAX_DISTANCE_M', '-5'],
+    ['SYNC_PULL_CONCURRENCY', '0'],
+    ['SYNC_PULL_CONCURRENCY', '1.5'],
     ['VACATIONS', '2026-08-31..2026-07-04 暑假'],
     ['VACATIONS', '暑假 7月到8月'],
   ])('rejects bad %s', (variable, value) => {

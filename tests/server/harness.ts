@@ -6,8 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { LoginResponse } from '../../src/domain/api';
 import { buildApp } from '../../src/server/app';
 import { loadConfig, type Config } from '../../src/server/config';
 import { openDb, type Db } from '../../src/server/db/connect';
@@ -56,7 +57,6 @@ export interface TestDb {
   close(): Promise<void>;
 }
 
-/** A fresh, migrated database on `backend`. */
 /** A database of its own (PGlite in memory, or a fresh PostgreSQL schema), migrated unless told not. */
 export async function openTestDb(backend: BackendName, { migrated = true } = {}): Promise<TestDb> {
   if (backend === 'pglite') {
@@ -88,6 +88,8 @@ export async function openTestDb(backend: BackendName, { migrated = true } = {})
 export interface Session {
   token: string;
   deviceId: string;
+  /** The signed-in user, as the login answered. */
+  userId: string;
   headers: Record<string, string>;
 }
 
@@ -120,14 +122,48 @@ export async function setupContext(backend: BackendName): Promise<TestContext> {
         remoteAddress: '10.0.0.1',
       });
       if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
-      const { token } = res.json<{ token: string }>();
-      return { token, deviceId, headers: { authorization: `Bearer ${token}`, 'x-device-id': deviceId } };
+      const { token, user } = res.json<LoginResponse>();
+      return { token, deviceId, userId: user.id, headers: { authorization: `Bearer ${token}`, 'x-device-id': deviceId } };
     },
     async close() {
       await app.close();
       await testDb.close();
     },
   };
+}
+
+/**
+ * The context of a suite on `backend` and a session of each of `usernames`, in that order: set up
+ * by a `beforeAll`, closed by an `afterAll` this registers. The objects returned are empty until that
+ * `beforeAll` has filled them in: use them in tests and hooks, not while the suite is collected.
+ */
+export function useContext<const U extends readonly string[]>(
+  backend: BackendName,
+  usernames: U,
+): { ctx: TestContext; sessions: { -readonly [K in keyof U]: Session } } {
+  const ctx = {} as TestContext;
+  const sessions = usernames.map(() => ({}) as Session);
+  beforeAll(async () => {
+    Object.assign(ctx, await setupContext(backend));
+    for (const [i, username] of usernames.entries()) Object.assign(sessions[i]!, await ctx.login(username));
+  });
+  afterAll(async () => {
+    if ('close' in ctx) await ctx.close();
+  });
+  return { ctx, sessions: sessions as { -readonly [K in keyof U]: Session } };
+}
+
+/** How many rows of `table` have an id in `ids`. */
+export async function countIds(t: { db: Db }, table: 'visits' | 'subjects' | 'ledger_events' | 'cases', ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)} WHERE id = ANY(${sql.val(ids)}::uuid[])`.execute(t.db.kysely);
+  return rows[0]!.n;
+}
+
+/** The server's position for `clientId` (0 when it does not know the client). */
+export async function lastMutationIdOf(t: { db: Db }, clientId: string): Promise<number> {
+  const row = await t.db.kysely.selectFrom('sync_client').select('last_mutation_id').where('client_id', '=', clientId).executeTakeFirst();
+  return Number(row?.last_mutation_id ?? 0);
 }
 
 /** Row counts of every data table (login_attempts excepted: rate limiting must record failures). */

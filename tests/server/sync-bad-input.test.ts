@@ -1,16 +1,10 @@
 /** Every sync endpoint rejects malformed bodies with a 4xx and writes nothing (SPEC §9). */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, expectRejectsWithoutWrite, setupContext, type Session, type TestContext } from './harness';
+import { describe, expect, it } from 'vitest';
+import { backends, expectRejectsWithoutWrite, useContext } from './harness';
 import { newClientId } from './reliability/helpers';
 
 describe.each(backends)('sync bad input on %s', (backend) => {
-  let ctx: TestContext;
-  let worker: Session;
-  beforeAll(async () => {
-    ctx = await setupContext(backend);
-    worker = await ctx.login('worker0');
-  });
-  afterAll(() => ctx.close());
+  const { ctx, sessions: [worker] } = useContext(backend, ['worker0']);
 
   const json = (url: string, payload: string) => ({ method: 'POST' as const, url, headers: { ...worker.headers, 'content-type': 'application/json' }, payload });
   const m = { seq: 1, name: 'task.start@1', args: {}, at: '2025-05-12T02:00:00.000Z' };

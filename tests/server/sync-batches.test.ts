@@ -13,21 +13,13 @@ import { migrate, MIGRATIONS } from '../../src/server/db/migrate';
 import { pull } from '../../src/server/sync/pull';
 import { push } from '../../src/server/sync/push';
 import type { Viewer } from '../../src/server/scope/viewer';
-import { backends, setupContext, type Session, type TestContext } from './harness';
+import { backends, useContext } from './harness';
 import { mutation, newClientId, pushOk, signedVisit, submit, viewerOf } from './reliability/helpers';
 
 describe.each(backends)('push records on %s', (backend) => {
-  let ctx: TestContext;
-  let worker: Session;
-  let workerId: string;
-  beforeAll(async () => {
-    ctx = await setupContext(backend);
-    worker = await ctx.login('worker0');
-    workerId = ctx.county.users.workers[0]!.id;
-  });
-  afterAll(() => ctx.close());
+  const { ctx, sessions: [worker] } = useContext(backend, ['worker0']);
 
-  const visit = (o: Record<string, unknown> = {}) => signedVisit(ctx, worker, workerId, { placeId: ctx.county.dataset.places[1]!.id, ...o });
+  const visit = (o: Record<string, unknown> = {}) => signedVisit(ctx, worker, { placeId: ctx.county.dataset.places[1]!.id, ...o });
   const batchesOf = async (clientId: string) =>
     (await ctx.db.kysely.selectFrom('sync_batch').selectAll().where('client_id', '=', clientId).orderBy('first_seq').execute()).map((b) => ({
       first: Number(b.first_seq),
@@ -61,7 +53,7 @@ describe.each(backends)('push records on %s', (backend) => {
 
     const audits = await auditsOf(clientId);
     expect(audits).toHaveLength(1);
-    expect(audits[0]).toMatchObject({ action: SYNC_PUSH_ACTION, user_id: workerId, device_id: worker.deviceId });
+    expect(audits[0]).toMatchObject({ action: SYNC_PUSH_ACTION, user_id: worker.userId, device_id: worker.deviceId });
     expect(audits[0]!.details as unknown as SyncPushAudit).toEqual({
       clientId,
       firstSeq: 1,
@@ -106,13 +98,10 @@ describe.each(backends)('push records on %s', (backend) => {
 });
 
 describe.skipIf(!backends.includes('postgres'))('lastMutationId under the xid horizon on postgres', () => {
-  let ctx: TestContext;
+  const { ctx, sessions: [worker] } = useContext('postgres', ['worker0']);
   let viewer: Viewer;
-  let worker: Session;
   let blocker: pg.Client;
   beforeAll(async () => {
-    ctx = await setupContext('postgres');
-    worker = await ctx.login('worker0');
     viewer = await viewerOf(ctx, worker);
     const { rows } = await sql<{ s: string }>`SELECT current_schema() AS s`.execute(ctx.db.kysely);
     blocker = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL, options: `-c search_path=${rows[0]!.s}` });
@@ -120,13 +109,11 @@ describe.skipIf(!backends.includes('postgres'))('lastMutationId under the xid ho
   });
   afterAll(async () => {
     await blocker.end();
-    await ctx.close();
   });
 
   it('does not count a batch committed above the horizon until its rows can be pulled', async () => {
-    const workerId = ctx.county.users.workers[0]!.id;
     const gridKey = `grid:${ctx.county.grids[0]!.id}`;
-    const visit = () => signedVisit(ctx, worker, workerId, { placeId: ctx.county.dataset.places[1]!.id });
+    const visit = () => signedVisit(ctx, worker, { placeId: ctx.county.dataset.places[1]!.id });
     const clientId = uuidv7();
     /** Every page of a fresh snapshot of the grid: the visit ids and the lastMutationId of each page. */
     const pullAllPages = async () => {

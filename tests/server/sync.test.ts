@@ -1,5 +1,5 @@
 /** The sync API (SPEC §8): push of every mutation, pull per scope, conflicts, and who sees what. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { uuidv7 } from '../../src/domain/ids';
 import { MUTATION_ARGS } from '../../src/domain/sync';
@@ -7,7 +7,7 @@ import { MUTATIONS } from '../../src/server/sync/mutations';
 import { auditTrail } from '../../src/server/audit/log';
 import { makeTask } from '../factories';
 import { taskToRow } from '../../src/server/tasks/rows';
-import { backends, setupContext, type Session, type TestContext } from './harness';
+import { backends, testConfig, useContext, type Session } from './harness';
 import { ids, mutation, newClientId, newPullState, pullAll, pushOk, pushRaw, signedVisit, submit } from './reliability/helpers';
 
 describe('the mutation registry', () => {
@@ -17,27 +17,13 @@ describe('the mutation registry', () => {
 });
 
 describe.each(backends)('sync on %s', (backend) => {
-  let ctx: TestContext;
-  let worker: Session;
-  let coord: Session;
-  let manager: Session;
-  let workerId: string;
-  let managerId: string;
-  beforeAll(async () => {
-    ctx = await setupContext(backend);
-    worker = await ctx.login('worker0');
-    coord = await ctx.login('coord0');
-    manager = await ctx.login('manager0');
-    workerId = ctx.county.users.workers[0]!.id;
-    managerId = ctx.county.users.managers[0]!.id;
-  });
-  afterAll(() => ctx.close());
+  const { ctx, sessions: [worker, coord, manager] } = useContext(backend, ['worker0', 'coord0', 'manager0']);
 
   const place = (i: number) => ctx.county.dataset.places[i]!;
 
   it('applies a visit, records receipt and clock offset, audits it, and answers a resend as duplicate', async () => {
     const clientId = newClientId();
-    const visit = await signedVisit(ctx, worker, workerId, { placeId: place(1).id });
+    const visit = await signedVisit(ctx, worker, { placeId: place(1).id });
     const sentAt = new Date(Date.now() - 5000).toISOString();
     const first = await pushOk(ctx, worker, clientId, [submit(1, visit)], sentAt);
     expect(first).toEqual({ lastMutationId: 1, results: [{ seq: 1, status: 'applied' }] });
@@ -47,7 +33,7 @@ describe.each(backends)('sync on %s', (backend) => {
     // Audited once: who, on which device, by which client and mutation (one audit row per push batch).
     const audit = await auditTrail(ctx.db.kysely, 'visit', visit.id);
     expect(audit.map((a) => a.action)).toEqual(['sync.visit.submit@1']);
-    expect(audit[0]).toMatchObject({ userId: workerId, deviceId: worker.deviceId, details: { clientId, seq: 1 } });
+    expect(audit[0]).toMatchObject({ userId: worker.userId, deviceId: worker.deviceId, details: { clientId, seq: 1 } });
     const again = await pushOk(ctx, worker, clientId, [submit(1, visit)]);
     expect(again.results).toEqual([{ seq: 1, status: 'duplicate' }]);
     // The same visit under a new seq (a re-created outbox entry) is a duplicate success, not a second row.
@@ -59,12 +45,12 @@ describe.each(backends)('sync on %s', (backend) => {
 
   it('rejects a tampered visit, bad answers, a foreign place, another device and a changed visit under a known id', async () => {
     const clientId = newClientId();
-    const good = await signedVisit(ctx, worker, workerId, { placeId: place(1).id });
-    const tampered = { ...(await signedVisit(ctx, worker, workerId, { placeId: place(1).id })), note: '事后修改' };
-    const badAnswers = await signedVisit(ctx, worker, workerId, { placeId: place(1).id, outcome: 'issue_found' });
-    const foreign = await signedVisit(ctx, worker, workerId, { placeId: ctx.county.dataset.places[3]!.id });
-    const otherDevice = await signedVisit(ctx, worker, workerId, { placeId: place(1).id, deviceId: 'another-device' });
-    const sameIdOther = await signedVisit(ctx, worker, workerId, { placeId: place(1).id, id: good.id, note: '不同内容' });
+    const good = await signedVisit(ctx, worker, { placeId: place(1).id });
+    const tampered = { ...(await signedVisit(ctx, worker, { placeId: place(1).id })), note: '事后修改' };
+    const badAnswers = await signedVisit(ctx, worker, { placeId: place(1).id, outcome: 'issue_found' });
+    const foreign = await signedVisit(ctx, worker, { placeId: ctx.county.dataset.places[3]!.id });
+    const otherDevice = await signedVisit(ctx, worker, { placeId: place(1).id, deviceId: 'another-device' });
+    const sameIdOther = await signedVisit(ctx, worker, { placeId: place(1).id, id: good.id, note: '不同内容' });
     const res = await pushOk(ctx, worker, clientId, [submit(1, good), submit(2, tampered), submit(3, badAnswers), submit(4, foreign), submit(5, otherDevice), submit(6, sameIdOther)]);
     expect(res.lastMutationId).toBe(6);
     expect(res.results.map((r) => [r.status, r.code])).toEqual([
@@ -88,7 +74,7 @@ describe.each(backends)('sync on %s', (backend) => {
 
   it('rejects unknown mutations and versions, and malformed arguments, without wedging the queue', async () => {
     const clientId = newClientId();
-    const v = await signedVisit(ctx, worker, workerId, { placeId: place(1).id });
+    const v = await signedVisit(ctx, worker, { placeId: place(1).id });
     const res = await pushOk(ctx, worker, clientId, [
       mutation(1, 'visit.teleport@1', {}),
       mutation(2, 'visit.submit@9', { visit: v }),
@@ -103,7 +89,7 @@ describe.each(backends)('sync on %s', (backend) => {
     const other = ctx.county.users.workers[1]!;
     const t = makeTask({ townshipId: ctx.county.townships[0]!.id, gridId: g.id, assigneeIds: [other.id], placeIds: [place(1).id], createdBy: ctx.county.users.coordinators[0]!.id, status: 'cancelled' });
     await ctx.db.kysely.insertInto('tasks').values(taskToRow(t, { county_id: ctx.county.county.id, township_id: t.townshipId, grid_id: g.id })).execute();
-    const v = await signedVisit(ctx, worker, workerId, { placeId: place(1).id, taskId: t.id });
+    const v = await signedVisit(ctx, worker, { placeId: place(1).id, taskId: t.id });
     const res = await pushOk(ctx, worker, newClientId(), [submit(1, v)]);
     expect(res.results[0]!.status).toBe('applied');
     const row = await ctx.db.kysely.selectFrom('visits').select('flags').where('id', '=', v.id).executeTakeFirstOrThrow();
@@ -179,7 +165,7 @@ describe.each(backends)('sync on %s', (backend) => {
     const p = place(2);
     const res = await pushOk(ctx, worker, newClientId(), [
       mutation(1, 'place.update@1', { id: p.id, baseVersion: p.version, patch: { riskLevel: 'high', tags: ['夜间'] } }),
-      mutation(2, 'place.update@1', { id: p.id, baseVersion: p.version, patch: { managerIds: [workerId] } }),
+      mutation(2, 'place.update@1', { id: p.id, baseVersion: p.version, patch: { managerIds: [worker.userId] } }),
     ]);
     expect(res.results.map((r) => r.code ?? r.status)).toEqual(['applied', 'forbidden']);
     const row = await ctx.db.kysely.selectFrom('places').select(['risk_level', 'tags', 'version', 'field_versions']).where('id', '=', p.id).executeTakeFirstOrThrow();
@@ -202,7 +188,7 @@ describe.each(backends)('sync on %s', (backend) => {
     ]);
     expect(bm.results.map((r) => r.code ?? r.status)).toEqual(['applied', 'forbidden', 'place_not_found', 'case_not_found']);
     const stored = await ctx.db.kysely.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
-    expect([stored.reported_by, stored.status, stored.version]).toEqual([managerId, 'pending_verification', 1]);
+    expect([stored.reported_by, stored.status, stored.version]).toEqual([manager.userId, 'pending_verification', 1]);
 
     const t = (seq: number, to: string, eventId = uuidv7()) => mutation(seq, 'case.transition@1', { caseId, eventId, to, at: '2025-05-12T04:00:00.000Z', note: '核查', evidence: [] });
     const verify = t(1, 'verifying');
@@ -218,7 +204,7 @@ describe.each(backends)('sync on %s', (backend) => {
 
   it('refuses another user or device pushing under a client id, and writes nothing', async () => {
     const clientId = newClientId();
-    const v = await signedVisit(ctx, worker, workerId, { placeId: place(1).id });
+    const v = await signedVisit(ctx, worker, { placeId: place(1).id });
     await pushOk(ctx, worker, clientId, [submit(1, v)]);
     const other = await ctx.login('worker1');
     const res = await pushRaw(ctx, other, clientId, [submit(2, v)]);
@@ -229,9 +215,26 @@ describe.each(backends)('sync on %s', (backend) => {
     expect(pull.statusCode).toBe(403);
   });
 
+  it('serves every pull when more arrive at once than it serves at a time, refused ones included', async () => {
+    // testConfig serves 2 pulls at a time: 6 good pulls and 3 refused ones queue for the permits, and
+    // a refused pull (403 from inside the pull) hands its permit on.
+    expect(testConfig.syncPullConcurrency).toBe(2);
+    const mine = newClientId();
+    await pushOk(ctx, worker, mine, [submit(1, await signedVisit(ctx, worker, { placeId: place(1).id }))]);
+    const request = (s: Session, clientId: string) =>
+      ctx.app.inject({ method: 'POST', url: '/api/sync/pull', headers: s.headers, payload: { clientId, epoch: null, cursors: {} } });
+    const responses = await Promise.all([
+      ...Array.from({ length: 3 }, () => request(coord, mine)),
+      ...Array.from({ length: 6 }, () => request(worker, mine)),
+    ]);
+    expect(responses.map((r) => r.statusCode)).toEqual([403, 403, 403, 200, 200, 200, 200, 200, 200]);
+    const bodies = responses.slice(3).map((r) => r.json<{ lastMutationId: number; changes: unknown[] }>());
+    for (const b of bodies) expect(b).toMatchObject({ lastMutationId: 1, changes: bodies[0]!.changes });
+  });
+
   it('pulls a grid worker\'s grid and the global scope, with lastMutationId of the same snapshot', async () => {
     const clientId = newClientId();
-    const v = await signedVisit(ctx, worker, workerId, { placeId: place(1).id });
+    const v = await signedVisit(ctx, worker, { placeId: place(1).id });
     await pushOk(ctx, worker, clientId, [submit(1, v)]);
     const state = newPullState();
     await pullAll(ctx, worker, clientId, state, 7);
@@ -241,13 +244,17 @@ describe.each(backends)('sync on %s', (backend) => {
     expect(ids(state, 'visit')).toContain(v.id);
     expect(ids(state, 'task').length).toBeGreaterThanOrEqual(3);
     expect(ids(state, 'checklistTemplate')).toEqual([ctx.county.dataset.templates[0]!.id]);
-    // Regions: the grid and its ancestors; users: colleagues, never password data, phones masked.
+    // Regions: the grid and its ancestors; users: colleagues, never password data, their phones
+    // masked — the worker's own row whole, in the global scope and in the grid's alike.
     expect(ids(state, 'region').length).toBe(4);
+    // Colleagues with a phone were pulled, so the masking below is checked on something.
+    expect([...state.rows].filter(([k, u]) => k.startsWith('user:') && k !== `user:${worker.userId}` && u?.phone).length).toBeGreaterThan(0);
     for (const [k, u] of state.rows) {
       if (!k.startsWith('user:')) continue;
       expect(u).not.toHaveProperty('passwordHash');
       expect(JSON.stringify(u)).not.toContain('scrypt');
-      if (u?.phone) expect(u.phone).toContain('****');
+      if (k === `user:${worker.userId}`) expect(u?.phone).toBe(ctx.county.users.workers[0]!.phone);
+      else if (u?.phone) expect(u.phone).toContain('****');
     }
     // Nothing of other grids.
     const otherGrid = new Set(ctx.county.dataset.places.filter((p) => p.gridId !== g0).map((p) => p.id));
@@ -260,7 +267,7 @@ describe.each(backends)('sync on %s', (backend) => {
   it('gives a building manager only their place, own open self-checks and own reports — before and after covert work is added', async () => {
     const clientId = newClientId();
     const own = ctx.county.managedPlace;
-    const self = await signedVisit(ctx, manager, managerId, { placeId: own.id, selfCheck: true, answers: [] });
+    const self = await signedVisit(ctx, manager, { placeId: own.id, selfCheck: true, answers: [] });
     const res = await pushOk(ctx, manager, clientId, [submit(1, self)]);
     expect(res.results[0]!.status).toBe('applied');
     const state = newPullState();
@@ -273,15 +280,15 @@ describe.each(backends)('sync on %s', (backend) => {
       for (const [k, v] of state.rows) {
         if (k.startsWith('visit:')) {
           expect(v).toMatchObject({ style: 'open', unannounced: false });
-          expect((v as { inspectorIds: string[] }).inspectorIds).toEqual([managerId]);
+          expect((v as { inspectorIds: string[] }).inspectorIds).toEqual([manager.userId]);
         }
         if (k.startsWith('case:')) {
-          expect(v).toMatchObject({ reportedBy: managerId, visitId: null, subjectIds: [] });
+          expect(v).toMatchObject({ reportedBy: manager.userId, visitId: null, subjectIds: [] });
           for (const e of (v as { events: { by: string; note: unknown; evidence: unknown[] }[] }).events) {
-            if (e.by !== managerId) expect([e.note, e.evidence]).toEqual([null, []]);
+            if (e.by !== manager.userId) expect([e.note, e.evidence]).toEqual([null, []]);
           }
         }
-        if (k.startsWith('user:')) expect(k).toBe(`user:${managerId}`);
+        if (k.startsWith('user:')) expect(k).toBe(`user:${manager.userId}`);
       }
       expect(JSON.stringify([...state.rows.values()])).not.toMatch(/covert|安排暗访核实/);
     };
@@ -292,10 +299,10 @@ describe.each(backends)('sync on %s', (backend) => {
 
     // Covert and unannounced work at the manager's place, by the grid worker.
     const g = ctx.county.grids[0]!;
-    const covertTask = makeTask({ townshipId: ctx.county.townships[0]!.id, gridId: g.id, assigneeIds: [workerId], placeIds: [own.id], createdBy: ctx.county.users.coordinators[0]!.id, style: 'covert', unannounced: true });
+    const covertTask = makeTask({ townshipId: ctx.county.townships[0]!.id, gridId: g.id, assigneeIds: [worker.userId], placeIds: [own.id], createdBy: ctx.county.users.coordinators[0]!.id, style: 'covert', unannounced: true });
     await ctx.db.kysely.insertInto('tasks').values(taskToRow(covertTask, { county_id: ctx.county.county.id, township_id: covertTask.townshipId, grid_id: g.id })).execute();
-    const covert = await signedVisit(ctx, worker, workerId, { placeId: own.id, style: 'covert', unannounced: true, taskId: covertTask.id });
-    const openByWorker = await signedVisit(ctx, worker, workerId, { placeId: own.id });
+    const covert = await signedVisit(ctx, worker, { placeId: own.id, style: 'covert', unannounced: true, taskId: covertTask.id });
+    const openByWorker = await signedVisit(ctx, worker, { placeId: own.id });
     const wr = await pushOk(ctx, worker, newClientId(), [submit(1, covert), submit(2, openByWorker), mutation(3, 'task.start@1', { taskId: covertTask.id, at: '2025-05-12T02:00:00.000Z' })]);
     expect(wr.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
     const changes = await pullAll(ctx, manager, clientId, state);

@@ -8,8 +8,11 @@ import {
   isNightTime,
   isRestDay,
   isStatutoryHoliday,
+  isValidDate,
   localDateTime,
+  minutesOf,
   shiftAt,
+  TIME_RE,
   vacationAt,
 } from '../../src/domain/calendar';
 
@@ -82,6 +85,25 @@ describe('official calendar (chinese-days, with 调休)', () => {
   it('rejects malformed and impossible dates', () => {
     expect(() => isRestDay('2026-02-30')).toThrow(RangeError);
     expect(() => isRestDay('2026/10/01')).toThrow(RangeError);
+  });
+});
+
+describe('isValidDate', () => {
+  it('accepts the days of the calendar, leap days of leap years included', () => {
+    for (const d of ['2026-01-01', '2026-02-28', '2028-02-29', '2026-12-31', '2000-02-29']) expect(isValidDate(d), d).toBe(true);
+  });
+
+  it('refuses days that do not exist and other shapes', () => {
+    for (const d of ['2026-02-30', '2026-02-29', '1900-02-29', '2026-13-45', '2026-00-10', '2026-04-31', '2026-01-00', '2026-1-5', '2026/01/05', '2026-01-05T00:00', ''])
+      expect(isValidDate(d), d).toBe(false);
+  });
+});
+
+describe('TIME_RE', () => {
+  it('matches 24-hour HH:mm, 00:00 to 23:59, and nothing else', () => {
+    for (const t of ['00:00', '06:00', '18:30', '23:59']) expect(TIME_RE.test(t), t).toBe(true);
+    for (const t of ['24:00', '23:60', '7:30', '07:5', '07:30:00', ' 07:30', '']) expect(TIME_RE.test(t), t).toBe(false);
+    expect(minutesOf('23:59')).toBe(23 * 60 + 59);
   });
 });
 

@@ -3,6 +3,7 @@ import {
   CASE_TRANSITIONS,
   canTransition,
   caseOpening,
+  caseOpeningRefusal,
   mayMoveCaseTo,
   closingNote,
   deadlineFor,
@@ -12,7 +13,7 @@ import {
   transitionCase,
 } from '../../src/domain/cases';
 import { caseSchema, type Case } from '../../src/domain/entities';
-import { CASE_STATUSES, type CaseStatus } from '../../src/domain/enums';
+import { CASE_SOURCES, CASE_STATUSES, type CaseStatus } from '../../src/domain/enums';
 
 const WORKER = '01900000-0000-7000-8000-0000000000a1';
 const COORD = '01900000-0000-7000-8000-0000000000a2';
@@ -129,6 +130,22 @@ describe('transitions', () => {
     if (!again.ok) expect(again.message).toContain('“已办结”变为“核查中”');
   });
 
+  it('puts the event id on the event, and answers a known event id as a duplicate that changes nothing', () => {
+    const EVENT = '01900000-0000-7000-8000-0000000000e1';
+    const r = transitionCase(opened(), { id: EVENT, to: 'verifying', by: WORKER, at: '2026-03-12T09:00:00+08:00' });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.duplicate).toBeUndefined();
+    expect(r.case.events.at(-1)).toEqual({ id: EVENT, at: '2026-03-12T09:00:00+08:00', by: WORKER, action: 'transition', to: 'verifying', note: null, evidence: [] });
+    expect(caseSchema.safeParse(r.case).error).toBeUndefined();
+    // A replay: the case is already past `verifying`, yet the known id wins over the state machine.
+    const filed = transitionCase(r.case, { to: 'filed', by: COORD, at: '2026-03-13T09:00:00+08:00' });
+    if (!filed.ok) throw new Error(filed.message);
+    const replay = transitionCase(filed.case, { id: EVENT, to: 'verifying', by: WORKER, at: '2026-03-12T09:00:00+08:00' });
+    expect(replay).toEqual({ ok: true, duplicate: true, case: filed.case });
+    // Without an id the event has none (the seed's history, older callers).
+    expect(filed.case.events.at(-1)).not.toHaveProperty('id');
+  });
+
   it('refuses every pair that is not in the table', () => {
     for (const from of CASE_STATUSES)
       for (const to of CASE_STATUSES) {
@@ -182,8 +199,21 @@ describe('who may open and move a case', () => {
   });
 
   it('ties a building manager to their own places and a grid worker to patrol', () => {
-    expect(caseOpening('building_manager')).toEqual({ sources: ['building_manager'], placeRequired: true });
-    expect(caseOpening('grid_worker')).toEqual({ sources: ['patrol'], placeRequired: false });
+    expect(caseOpening('building_manager')).toEqual({ sources: ['building_manager'], placeRequired: true, keepsLinks: false, refusal: '楼栋长只能就本楼栋报告线索' });
+    expect(caseOpening('grid_worker')).toEqual({ sources: ['patrol'], placeRequired: false, keepsLinks: true, refusal: '网格员只能登记巡查发现的线索' });
     expect(caseOpening('county_admin').sources).toContain('hotline_12345');
+    expect(caseOpening('township_coordinator').keepsLinks).toBe(true);
+  });
+
+  it('refuses a source or a missing place with the role’s own reason', () => {
+    const PLACE = '01900000-0000-7000-8000-0000000000c1';
+    expect(caseOpeningRefusal('building_manager', { source: 'building_manager', placeId: PLACE })).toBeNull();
+    expect(caseOpeningRefusal('building_manager', { source: 'building_manager', placeId: null })).toBe('楼栋长只能就本楼栋报告线索');
+    expect(caseOpeningRefusal('building_manager', { source: 'patrol', placeId: PLACE })).toBe('楼栋长只能就本楼栋报告线索');
+    expect(caseOpeningRefusal('grid_worker', { source: 'patrol' })).toBeNull();
+    expect(caseOpeningRefusal('grid_worker', { source: 'hotline_12345' })).toBe('网格员只能登记巡查发现的线索');
+    for (const role of ['township_coordinator', 'county_admin'] as const) {
+      expect(CASE_SOURCES.map((source) => caseOpeningRefusal(role, { source }))).toEqual(CASE_SOURCES.map(() => null));
+    }
   });
 });

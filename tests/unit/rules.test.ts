@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKLIST_V1, itemByCode } from '../../src/domain/checklist';
 import type { Answer, ChecklistItem, ChecklistTemplate } from '../../src/domain/entities';
+import { VISIT_OUTCOMES } from '../../src/domain/enums';
 import {
   answerRequirements,
   applicableItems,
   findingsFromAnswers,
+  isOpenSelfCheck,
+  isProblemOutcome,
   isViolation,
+  mayAmendVisit,
   selfCheckItems,
   shiftOverrideNeedsReason,
   validateAnswers,
@@ -245,6 +249,36 @@ describe('a self-check', () => {
   });
 });
 
+describe('isOpenSelfCheck', () => {
+  const open = { selfCheck: true, taskId: null, style: 'open' as const, unannounced: false };
+
+  it('is a self-check made openly, for no task', () => {
+    expect(isOpenSelfCheck(open)).toBe(true);
+    expect(isOpenSelfCheck({ ...open, taskId: undefined })).toBe(true);
+  });
+
+  it('is not covert, unannounced, for a task, or an inspection', () => {
+    expect(isOpenSelfCheck({ ...open, style: 'covert' })).toBe(false);
+    expect(isOpenSelfCheck({ ...open, unannounced: true })).toBe(false);
+    expect(isOpenSelfCheck({ ...open, taskId: '01900000-0000-7000-8000-0000000000c1' })).toBe(false);
+    expect(isOpenSelfCheck({ ...open, selfCheck: false })).toBe(false);
+    expect(isOpenSelfCheck({ ...open, selfCheck: undefined })).toBe(false);
+  });
+});
+
+describe('mayAmendVisit', () => {
+  const A = '01900000-0000-7000-8000-0000000000a1';
+  const B = '01900000-0000-7000-8000-0000000000a2';
+
+  it('lets every inspector of the visit amend it, and nobody else', () => {
+    const visit = { inspectorIds: [A, B] };
+    expect(mayAmendVisit({ id: A }, visit)).toBe(true);
+    expect(mayAmendVisit({ id: B }, visit)).toBe(true);
+    expect(mayAmendVisit({ id: '01900000-0000-7000-8000-0000000000a3' }, visit)).toBe(false);
+    expect(mayAmendVisit({ id: B }, { inspectorIds: [A] })).toBe(false);
+  });
+});
+
 describe('visitCaseCategories', () => {
   it('joins violated items and free findings, once each in canonical order', () => {
     const answers = [ans('A1', true), ans('J1', true, { note: '广告', evidence: [PHOTO] })];
@@ -255,6 +289,14 @@ describe('visitCaseCategories', () => {
   it('counts a free finding alone, and makes a bare refused entry "other"', () => {
     expect(visitCaseCategories(CHECKLIST_V1, { answers: [], findings: [{ category: 'safety' }], outcome: 'issue_found' })).toEqual(['safety']);
     expect(visitCaseCategories(CHECKLIST_V1, { answers: [], findings: [], outcome: 'entry_refused' })).toEqual(['other']);
+  });
+});
+
+describe('isProblemOutcome', () => {
+  it('flags the outcomes that open a case, and not 无人/关门', () => {
+    expect(VISIT_OUTCOMES.filter(isProblemOutcome)).toEqual(['issue_found', 'entry_refused']);
+    expect(isProblemOutcome('no_issue')).toBe(false);
+    expect(isProblemOutcome('premises_closed')).toBe(false);
   });
 });
 

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { RegionLevel, Role, EntityName } from '../../src/domain/enums';
+import { GRID_STAFF_ROLES, ROLES, SUPERVISOR_ROLES, type EntityName, type RegionLevel, type Role } from '../../src/domain/enums';
 import {
   buildingManagerRegionIds,
   canSee,
   gridScope,
   gridsUnder,
+  managedPlaceIds,
+  managesPlace,
   parseScope,
   placeScope,
   regionPath,
@@ -94,6 +96,23 @@ describe('scopesForUser', () => {
   it('building managers get only the place buckets of the places they manage', () => {
     expect(scopesForUser(bm, regions, places)).toEqual([placeScope(P1), placeScope(P3)]);
     expect(scopesForUser({ id: id(102), role: 'building_manager', regionId: G1 }, regions, places)).toEqual([]);
+  });
+
+  it('the grid staff roles are exactly the roles that hold grid buckets, supervisors among them', () => {
+    const holdsGrid = ROLES.filter((role) => scopesForUser(user(20, role, G1), regions, places).includes(gridScope(G1)));
+    expect([...GRID_STAFF_ROLES].sort()).toEqual([...holdsGrid].sort());
+    expect(SUPERVISOR_ROLES).toEqual(['township_coordinator', 'county_admin']);
+    expect(GRID_STAFF_ROLES).toEqual(['grid_worker', 'township_coordinator', 'county_admin']);
+  });
+});
+
+describe('managesPlace', () => {
+  it('holds for each of a place\'s managers and nobody else', () => {
+    expect(managesPlace(BM, places[2]!)).toBe(true);
+    expect(managesPlace(OTHER_BM, places[2]!)).toBe(true);
+    expect(managesPlace(BM, places[1]!)).toBe(false);
+    expect(managesPlace(GW.id, places[0]!)).toBe(false);
+    expect(managedPlaceIds(BM, places)).toEqual([P1, P3]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TASK_STATUSES, type TaskStatus } from '../../src/domain/enums';
-import { isOpenTask, OPEN_TASK_STATUSES, taskMove, taskTiming } from '../../src/domain/tasks';
+import { checkTaskCompletion, isOpenTask, OPEN_TASK_STATUSES, taskMove, taskTiming, unvisitedPlaceIds } from '../../src/domain/tasks';
 
 const ME = '01900000-0000-7000-8000-0000000000a1';
 const OTHER = '01900000-0000-7000-8000-0000000000a2';
@@ -71,5 +71,30 @@ describe('taskMove', () => {
       message: '任务当前状态不允许此操作',
     });
     expect(taskMove({ status: 'archived', assigneeIds: [ME] }, 'in_progress', ME)).toMatchObject({ ok: false, code: 'illegal_transition' });
+  });
+});
+
+describe('completing a task with unvisited places', () => {
+  const [P1, P2, P3] = ['01900000-0000-7000-8000-0000000000b1', '01900000-0000-7000-8000-0000000000b2', '01900000-0000-7000-8000-0000000000b3'];
+  const route = { placeIds: [P1, P2, P3] };
+
+  it('lists the route places without a visit of the task, in route order', () => {
+    expect(unvisitedPlaceIds(route, [P2])).toEqual([P1, P3]);
+    expect(unvisitedPlaceIds(route, new Set([P3, P1, P2]))).toEqual([]);
+    // A visit elsewhere does not cover a route place.
+    expect(unvisitedPlaceIds({ placeIds: [P1] }, [P2])).toEqual([P1]);
+  });
+
+  it('needs no note when every place was visited', () => {
+    expect(checkTaskCompletion(route, [P1, P2, P3], undefined)).toEqual({ ok: true });
+    expect(checkTaskCompletion({ placeIds: [] }, [], null)).toEqual({ ok: true });
+  });
+
+  it('needs a note, not a blank one, when places were left unvisited', () => {
+    const refused = { ok: false, code: 'completion_note_required', message: '还有 2 处场所没有本任务的检查记录，完成任务须说明原因' };
+    expect(checkTaskCompletion(route, [P2], undefined)).toEqual(refused);
+    expect(checkTaskCompletion(route, [P2], null)).toEqual(refused);
+    expect(checkTaskCompletion(route, [P2], '  ')).toEqual(refused);
+    expect(checkTaskCompletion(route, [P2], '两处场所已停业')).toEqual({ ok: true });
   });
 });

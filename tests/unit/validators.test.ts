@@ -9,7 +9,6 @@ import {
   maskMobile,
   MASKED_ID_RE,
   normalizeMobile,
-  phoneForRole,
 } from '../../src/domain/validators';
 import { creditCodeSchema } from '../../src/domain/entities';
 
@@ -76,15 +75,5 @@ describe('mobile numbers', () => {
     expect(isValidMobile('12800138000')).toBe(false);
     expect(isValidMobile('1380013800')).toBe(false);
     expect(maskMobile('13800138000')).toBe('138****8000');
-  });
-
-  it('shows a phone whole to the county admin only', () => {
-    expect(phoneForRole('county_admin', '13800138000')).toBe('13800138000');
-    for (const role of ['township_coordinator', 'grid_worker', 'building_manager'] as const) {
-      expect(phoneForRole(role, '13800138000')).toBe('138****8000');
-    }
-    expect(phoneForRole('grid_worker', null)).toBeNull();
-    expect(phoneForRole('grid_worker', undefined)).toBeNull();
-    expect(phoneForRole('county_admin', null)).toBeNull();
   });
 });

@@ -12,17 +12,19 @@ export interface AuditEntry {
 }
 
 export async function audit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      user_id: entry.userId,
-      device_id: entry.deviceId,
-      action: entry.action,
-      entity: entry.entity ?? null,
-      entity_id: entry.entityId ?? null,
-      details: entry.details ? JSON.stringify(entry.details) : null,
-    })
-    .execute();
+  await db.insertInto('audit_log').values(auditRow(entry)).execute();
+}
+
+/** The `audit_log` row of an entry, for a caller that inserts it within a larger statement. */
+export function auditRow(entry: AuditEntry) {
+  return {
+    user_id: entry.userId,
+    device_id: entry.deviceId,
+    action: entry.action,
+    entity: entry.entity ?? null,
+    entity_id: entry.entityId ?? null,
+    details: entry.details ? JSON.stringify(entry.details) : null,
+  };
 }
 
 /** The action of the one audit row a push batch writes for its applied mutations. */

@@ -12,34 +12,35 @@ import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { BLOB_TYPES, MAX_BLOB_BYTES, parseContentRange, type BlobUploadStatus } from '../../domain/transfer';
-import { SHA256_RE } from '../../domain/ids';
 import { authenticate } from '../auth/service';
 import type { Database } from '../db/schema';
 import type { AppDeps } from '../deps';
 import { AppError, errorHandler } from '../errors';
+import { sha256Param } from '../http/params';
 import { inScope, managedBy } from '../scope/filters';
 import type { Viewer } from '../scope/viewer';
 import { FsBlobStore, type BlobStore } from './store';
 
-function shaParam(params: unknown): string {
-  const sha = (params as { sha256?: unknown }).sha256;
-  if (typeof sha !== 'string' || !SHA256_RE.test(sha)) throw new AppError('invalid_id', { path: 'params.sha256' });
-  return sha;
-}
-
-/** Whether the viewer may see some record that references the blob. */
-async function mayRead(db: Kysely<Database>, viewer: Viewer, sha256: string): Promise<boolean> {
-  let q = db.selectFrom('blob_refs').select('sha256').where('sha256', '=', sha256);
+/** The blob's content type if the viewer may see some record that references it; else null. One query. */
+async function readableType(db: Kysely<Database>, viewer: Viewer, sha256: string): Promise<string | null> {
   const s = viewer.scope;
-  if (s.kind === 'manager') {
-    // Their own evidence at places they manage: never a photo of someone else's (possibly covert) work.
-    q = q
-      .where('owner_id', '=', s.userId)
-      .where(sql<boolean>`blob_refs.place_id IN (SELECT p.id FROM places p WHERE ${managedBy(s.userId, 'p')})`);
-  } else {
-    q = q.where(inScope(s, 'blob_refs'));
-  }
-  return !!(await q.limit(1).executeTakeFirst());
+  const row = await db
+    .selectFrom('blobs')
+    .select('content_type')
+    .where('sha256', '=', sha256)
+    .where((eb) => {
+      const refs = eb.selectFrom('blob_refs').select('blob_refs.sha256').whereRef('blob_refs.sha256', '=', 'blobs.sha256');
+      return eb.exists(
+        s.kind === 'manager'
+          ? // Their own evidence at places they manage: never a photo of someone else's (possibly covert) work.
+            refs
+              .where('blob_refs.owner_id', '=', s.userId)
+              .where(sql<boolean>`blob_refs.place_id IN (SELECT p.id FROM places p WHERE ${managedBy(s.userId, 'p')})`)
+          : refs.where(inScope(s, 'blob_refs')),
+      );
+    })
+    .executeTakeFirst();
+  return row?.content_type ?? null;
 }
 
 /** An unfinished upload nobody resumed for this long is removed when the server starts. */
@@ -118,7 +119,7 @@ export function blobRoutes(app: FastifyInstance, deps: AppDeps, store: BlobStore
     },
     async (request, reply) => {
       const viewer = await authenticate(deps.db, request);
-      const sha256 = shaParam(request.params);
+      const sha256 = sha256Param(request.params);
       const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (!(BLOB_TYPES as readonly string[]).includes(contentType) || !Buffer.isBuffer(request.body)) {
         throw new AppError('unsupported_media_type', { allowed: BLOB_TYPES });
@@ -129,10 +130,12 @@ export function blobRoutes(app: FastifyInstance, deps: AppDeps, store: BlobStore
         const chunk = await putChunk(viewer, sha256, contentType, String(range), body);
         return reply.status(chunk.status).send({ ...chunk.body, contentType });
       }
+      // A blob stored whole was verified when it arrived: a repeat is answered without hashing it again.
+      const stored = await storedSize(sha256);
+      if (stored !== null) return reply.status(200).send({ sha256, size: stored, contentType, created: false });
       if (createHash('sha256').update(body).digest('hex') !== sha256) {
         throw new AppError('hash_mismatch', { size: body.length }, `blob ${sha256}: body does not match`);
       }
-      if ((await storedSize(sha256)) !== null) return reply.status(200).send({ sha256, size: body.length, contentType, created: false });
       // Bytes first, then the row: a row always means the bytes are there.
       await store.put(sha256, body);
       await insertRow(sha256, body.length, contentType, viewer);
@@ -142,20 +145,20 @@ export function blobRoutes(app: FastifyInstance, deps: AppDeps, store: BlobStore
 
   app.get('/api/blobs/:sha256/upload', async (request): Promise<BlobUploadStatus> => {
     await authenticate(deps.db, request);
-    const sha256 = shaParam(request.params);
+    const sha256 = sha256Param(request.params);
     const size = await storedSize(sha256);
     return size !== null ? { sha256, complete: true, offset: size } : { sha256, complete: false, offset: await store.partialSize(sha256) };
   });
 
   app.get('/api/blobs/:sha256', async (request, reply) => {
     const viewer = await authenticate(deps.db, request);
-    const sha256 = shaParam(request.params);
-    const meta = await deps.db.selectFrom('blobs').select(['content_type']).where('sha256', '=', sha256).executeTakeFirst();
-    if (!meta || !(await mayRead(deps.db, viewer, sha256))) throw new AppError('not_found');
+    const sha256 = sha256Param(request.params);
+    const contentType = await readableType(deps.db, viewer, sha256);
+    if (!contentType) throw new AppError('not_found');
     const bytes = await store.read(sha256);
     if (!bytes) throw new AppError('not_found');
     return reply
-      .header('content-type', meta.content_type)
+      .header('content-type', contentType)
       .header('cache-control', 'private, max-age=31536000, immutable')
       .header('etag', `"${sha256}"`)
       .send(bytes);

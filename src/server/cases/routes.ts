@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { idSchema } from '../../domain/entities';
 import { caseSourceSchema, caseStatusSchema } from '../../domain/enum-schemas';
+import { caseForReader } from '../../domain/redaction';
 import { authenticate } from '../auth/service';
 import type { AppDeps } from '../deps';
 import { AppError, parse } from '../errors';
@@ -8,7 +9,6 @@ import { idParam } from '../http/params';
 import { listQuery, pageRequest, toPage } from '../http/paging';
 import { getCase, listCases } from './queries';
 import { caseFromRow } from './rows';
-import { caseForViewer } from './view';
 
 const caseListQuery = listQuery({
   status: caseStatusSchema.optional(),
@@ -21,13 +21,13 @@ export function caseRoutes(app: FastifyInstance, deps: AppDeps): void {
     const viewer = await authenticate(deps.db, request);
     const query = parse(caseListQuery, request.query, 'query');
     const rows = await listCases(deps.db, viewer, query, pageRequest(query));
-    return toPage(rows, query.limit, (r) => caseForViewer(viewer, caseFromRow(r)));
+    return toPage(rows, query.limit, (r) => caseForReader(viewer.user, caseFromRow(r)));
   });
 
   app.get('/api/cases/:id', async (request) => {
     const viewer = await authenticate(deps.db, request);
     const row = await getCase(deps.db, viewer, idParam(request.params));
     if (!row) throw new AppError('not_found');
-    return caseForViewer(viewer, caseFromRow(row));
+    return caseForReader(viewer.user, caseFromRow(row));
   });
 }

@@ -9,6 +9,7 @@ import { migration as m0001 } from './migrations/0001_initial';
 import { migration as m0002 } from './migrations/0002_sync';
 import { migration as m0003 } from './migrations/0003_sync_batches';
 import { migration as m0004 } from './migrations/0004_task_completion_note';
+import { migration as m0005 } from './migrations/0005_mutation_result_without_xid';
 
 export interface Migration {
   id: number;
@@ -17,7 +18,7 @@ export interface Migration {
   statements: string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005];
 
 /** Arbitrary constant: "grid-patrol migrations". */
 const LOCK_KEY = 7_461_202_401;

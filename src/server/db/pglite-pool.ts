@@ -11,6 +11,7 @@
  */
 import type { PGlite, QueryOptions, SerializerOptions } from '@electric-sql/pglite';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+import { Semaphore } from '../util/semaphore';
 
 type Command = PostgresQueryResult<unknown>['command'];
 
@@ -47,28 +48,10 @@ function largeTextSerializers(pglite: PGlite): SerializerOptions {
   return out;
 }
 
-class Mutex {
-  #locked = false;
-  #waiters: (() => void)[] = [];
-
-  async acquire(): Promise<void> {
-    if (!this.#locked) {
-      this.#locked = true;
-      return;
-    }
-    await new Promise<void>((resolve) => this.#waiters.push(resolve));
-  }
-
-  release(): void {
-    const next = this.#waiters.shift();
-    if (next) next();
-    else this.#locked = false;
-  }
-}
-
 export class PGlitePool implements PostgresPool {
   readonly options = {};
-  readonly #mutex = new Mutex();
+  /** PGlite is one connection: one permit. */
+  readonly #mutex = new Semaphore(1);
   #ended = false;
   readonly #options: QueryOptions;
 

@@ -213,7 +213,6 @@ export interface MutationResultTable {
   args: Json<unknown> | null;
   at: Timestamp | null;
   received_at: Generated<Date>;
-  _xid: Xid;
 }
 
 /** One row per push transaction that advanced a client (migration 3). */

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { idSchema, type Place } from '../../domain/entities';
+import { idSchema } from '../../domain/entities';
 import { placeKindSchema, riskLevelSchema } from '../../domain/enum-schemas';
+import { placeForReader } from '../../domain/redaction';
 import { authenticate } from '../auth/service';
 import type { AppDeps } from '../deps';
 import { AppError, parse } from '../errors';
 import { idParam } from '../http/params';
 import { listQuery, pageRequest, toPage } from '../http/paging';
-import type { Viewer } from '../scope/viewer';
 import { getPlace, listPlaces } from './queries';
 import { placeFromRow } from './rows';
 
@@ -18,17 +18,12 @@ const placeListQuery = listQuery({
   q: z.string().trim().min(1).max(100).optional(),
 });
 
-/** Inspectors' notes on a place are internal: a building manager gets their place without them. */
-function forViewer(viewer: Viewer, place: Place): Place {
-  return viewer.scope.kind === 'manager' ? { ...place, note: null } : place;
-}
-
 export function placeRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/api/places', async (request) => {
     const viewer = await authenticate(deps.db, request);
     const query = parse(placeListQuery, request.query, 'query');
     const rows = await listPlaces(deps.db, viewer, query, pageRequest(query));
-    return toPage(rows, query.limit, (r) => forViewer(viewer, placeFromRow(r)));
+    return toPage(rows, query.limit, (r) => placeForReader(viewer.user, placeFromRow(r)));
   });
 
   app.get('/api/places/:id', async (request) => {
@@ -36,6 +31,6 @@ export function placeRoutes(app: FastifyInstance, deps: AppDeps): void {
     const id = idParam(request.params);
     const row = await getPlace(deps.db, viewer, id);
     if (!row) throw new AppError('not_found');
-    return forViewer(viewer, placeFromRow(row));
+    return placeForReader(viewer.user, placeFromRow(row));
   });
 }

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { RegionLevel } from '../../domain/enums';
 import type { Database, RegionRow } from '../db/schema';
 import type { PageRequest } from '../http/paging';
-import { managedBy } from '../scope/filters';
+import { managedBy, regionIdsAround } from '../scope/filters';
 import type { Viewer } from '../scope/viewer';
 
 export interface RegionFilters {
@@ -24,13 +24,7 @@ function visibleRegionIds(viewer: Viewer) {
         SELECT r.id, r.parent_id FROM regions r JOIN up ON r.id = up.parent_id
       ) SELECT id FROM up)`;
   }
-  const pathIds = viewer.regionPath.map((r) => r.id);
-  return sql<{ id: string }>`(
-    WITH RECURSIVE down AS (
-      SELECT r.id FROM regions r WHERE r.id = ${viewer.region.id}
-      UNION ALL
-      SELECT r.id FROM regions r JOIN down ON r.parent_id = down.id
-    ) SELECT id FROM down UNION SELECT unnest(${sql.val(pathIds)}::uuid[]))`;
+  return regionIdsAround(viewer);
 }
 
 export async function listRegions(db: Kysely<Database>, viewer: Viewer, f: RegionFilters, page: PageRequest): Promise<RegionRow[]> {

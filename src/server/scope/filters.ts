@@ -4,7 +4,7 @@
  * sets `gridsUnder` of `src/domain/scopes.ts` yields, because the keys are derived from the region tree.
  */
 import { sql, type Expression, type SqlBool } from 'kysely';
-import type { Scope } from './viewer';
+import type { Scope, Viewer } from './viewer';
 
 /** For tables with scope keys. The building manager is handled per table by the caller. */
 export function inScope(scope: Exclude<Scope, { kind: 'manager' }>, table: string): Expression<SqlBool> {
@@ -32,6 +32,29 @@ export function managedBy(userId: string, table = 'places'): Expression<SqlBool>
  */
 export function managerVisibleVisits(userId: string, table = 'visits'): Expression<SqlBool> {
   return sql<SqlBool>`${sql.ref(`${table}.style`)} = 'open' AND NOT ${sql.ref(`${table}.unannounced`)} AND ${sql.ref(`${table}.inspector_ids`)} @> ARRAY[${userId}]::uuid[]`;
+}
+
+/** `regionId` and every region beneath it (`regionsUnder` of src/domain/scopes.ts), as a CTE query. */
+function subtreeQuery(regionId: string) {
+  return sql<{ id: string }>`WITH RECURSIVE down AS (
+      SELECT r.id FROM regions r WHERE r.id = ${regionId}
+      UNION ALL
+      SELECT r.id FROM regions r JOIN down ON r.parent_id = down.id
+    ) SELECT id FROM down`;
+}
+
+/** Ids of `regionId` and every region beneath it, as a subquery: `x IN ${regionIdsUnder(id)}`. */
+export function regionIdsUnder(regionId: string) {
+  return sql<{ id: string }>`(${subtreeQuery(regionId)})`;
+}
+
+/**
+ * Ids of the viewer's region, every region beneath it and its ancestors up to the county, as a
+ * subquery: the regions a viewer other than a building manager sees, and whose people they may list.
+ */
+export function regionIdsAround(viewer: Viewer) {
+  const pathIds = viewer.regionPath.map((r) => r.id);
+  return sql<{ id: string }>`(${subtreeQuery(viewer.region.id)} UNION SELECT unnest(${sql.val(pathIds)}::uuid[]))`;
 }
 
 /** Escapes LIKE wildcards in a user's search text. */

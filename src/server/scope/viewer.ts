@@ -6,6 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { User } from '../../domain/entities';
 import type { Database, RegionRow } from '../db/schema';
+import { regionIdsUnder } from './filters';
 
 export type Scope =
   /** County, township and community/grid roots: every grid under the user's region. */
@@ -38,12 +39,7 @@ export async function regionPathOf(db: Kysely<Database>, regionId: string): Prom
 
 export async function gridIdsUnder(db: Kysely<Database>, regionId: string): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`
-    WITH RECURSIVE sub AS (
-      SELECT id, level FROM regions WHERE id = ${regionId}
-      UNION ALL
-      SELECT r.id, r.level FROM regions r JOIN sub ON r.parent_id = sub.id
-    )
-    SELECT id FROM sub WHERE level = 'grid' ORDER BY id`.execute(db);
+    SELECT r.id FROM regions r WHERE r.level = 'grid' AND r.id IN ${regionIdsUnder(regionId)} ORDER BY r.id`.execute(db);
   return rows.map((r) => r.id);
 }
 

@@ -8,6 +8,7 @@ import type { LedgerEvent, Place, Region, Subject } from '../../domain/entities'
 import type { PlaceKind, RiskLevel, SubjectCategory } from '../../domain/enums';
 import { PLACE_KINDS, SUBJECT_CATEGORIES } from '../../domain/enums';
 import { CHECKLIST_V1 } from '../../domain/checklist';
+import { categoryFitsKind } from '../../domain/subjects';
 import { creditCodeCheckChar, idNumberCheckChar, maskIdNumber } from '../../domain/validators';
 import type { Dataset, SeedUser } from './types';
 import { generateActivity } from './generate-activity';
@@ -196,7 +197,6 @@ function idNumber(rng: Rng): string {
   return first17 + idNumberCheckChar(first17);
 }
 
-const PERSON_CATEGORIES = new Set<SubjectCategory>(['in_service_teacher', 'laid_off_trainer', 'individual_with_record']);
 const INSTITUTION_PLACE_KINDS: PlaceKind[] = ['training_institution', 'care_center', 'commercial_building', 'other'];
 const PERSON_PLACE_KINDS: PlaceKind[] = ['residential_building', 'rental_housing', 'residential_compound', 'hotel', 'cafe'];
 const RISKS: RiskLevel[] = ['high', 'medium', 'low'];
@@ -209,7 +209,8 @@ function generateSubjects(w: Omit<DemoWorld, 'subjectsByPlace'>): { subjects: Su
   const grids = w.regions.grids;
   for (let i = 0; i < total; i++) {
     const category: SubjectCategory = SUBJECT_CATEGORIES[i % SUBJECT_CATEGORIES.length]!;
-    const kind = PERSON_CATEGORIES.has(category) || (category === 'other' && rng.chance(0.5)) ? 'person' : 'institution';
+    // `other` fits both kinds: half of those subjects are persons.
+    const kind = !categoryFitsKind('institution', category) || (category === 'other' && rng.chance(0.5)) ? 'person' : 'institution';
     const grid = grids[(i * 7 + rng.int(0, 2)) % grids.length]!;
     const gridId = grid.region.id;
     const gridPlaces = w.placesByGrid.get(gridId) ?? [];

@@ -7,7 +7,7 @@ import type { Case, Draw, Place, Task, Visit } from '../../domain/entities';
 import type { CaseSource, CaseStatus, Shift, TaskOrganization, VisitOutcome } from '../../domain/enums';
 import { CASE_STATUSES } from '../../domain/enums';
 import { CHECKLIST_V1 } from '../../domain/checklist';
-import { CASE_OPENING_OUTCOMES, violatedCategories } from '../../domain/rules';
+import { CASE_OPENING_OUTCOMES, visitCaseCategories } from '../../domain/rules';
 import { newCase, transitionCase } from '../../domain/cases';
 import { visitHash } from '../../domain/canonical';
 import type { DemoWorld } from './demo';
@@ -560,7 +560,6 @@ function generateCases(c: Ctx, selfCheckIssues: Omit<Visit, 'hash' | 'prevHash'>
     if (reporter.role === 'building_manager') continue;
     const place = w.placeById.get(v.placeId)!;
     const reportedMs = Date.parse(v.endedAt) + rng.int(1, 30) * MINUTE;
-    const categories = v.outcome === 'entry_refused' ? (['other'] as Case['categories']) : violatedCategories(CHECKLIST_V1, v.answers);
     addCase(c, {
       source: 'patrol',
       grid: gridOfPlace(place),
@@ -569,7 +568,7 @@ function generateCases(c: Ctx, selfCheckIssues: Omit<Visit, 'hash' | 'prevHash'>
       openedBy: reporter,
       reportedBy: reporter,
       summary: `${place.name}：${v.findings[0]?.description ?? '现场发现问题'}`.slice(0, 4000),
-      categories,
+      categories: visitCaseCategories(CHECKLIST_V1, v),
       visitId: v.id,
       target: targetForAge(rng, (w.dayStart - reportedMs) / DAY),
     });
@@ -590,7 +589,7 @@ function generateCases(c: Ctx, selfCheckIssues: Omit<Visit, 'hash' | 'prevHash'>
       openedBy: bm,
       reportedBy: bm,
       summary: `${place.name}：${v.findings[0]?.description ?? '自查发现疑似培训'}`,
-      categories: ['premises_management'],
+      categories: visitCaseCategories(CHECKLIST_V1, v),
       visitId: v.id,
       target: targetForAge(rng, (w.dayStart - reportedMs) / DAY),
     });

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { idSchema, type Subject } from '../../domain/entities';
+import { idSchema } from '../../domain/entities';
 import { subjectCategorySchema, subjectStatusSchema } from '../../domain/enum-schemas';
-import { phoneForRole } from '../../domain/validators';
+import { ledgerEventForReader, subjectForReader } from '../../domain/redaction';
 import { authenticate } from '../auth/service';
 import type { AppDeps } from '../deps';
 import { AppError, parse } from '../errors';
@@ -30,18 +30,13 @@ export function staffScope(viewer: Viewer): Exclude<Scope, { kind: 'manager' }> 
   return viewer.scope;
 }
 
-/** PIPL minimisation: phones masked below the county (SPEC §9). */
-function forViewer(viewer: Viewer, s: Subject): Subject {
-  return { ...s, phone: phoneForRole(viewer.user.role, s.phone) };
-}
-
 export function subjectRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/api/subjects', async (request) => {
     const viewer = await authenticate(deps.db, request);
     const scope = staffScope(viewer);
     const query = parse(subjectListQuery, request.query, 'query');
     const rows = await listSubjects(deps.db, scope, query, pageRequest(query));
-    return toPage(rows, query.limit, (r) => forViewer(viewer, subjectFromRow(r)));
+    return toPage(rows, query.limit, (r) => subjectForReader(viewer.user, subjectFromRow(r)));
   });
 
   app.get('/api/subjects/:id', async (request) => {
@@ -50,7 +45,10 @@ export function subjectRoutes(app: FastifyInstance, deps: AppDeps): void {
     const row = await getSubject(deps.db, staffScope(viewer), id);
     if (!row) throw new AppError('not_found');
     const events = await ledgerOfSubject(deps.db, id);
-    return { ...forViewer(viewer, subjectFromRow(row)), ledgerEvents: events.map(ledgerEventFromRow) };
+    return {
+      ...subjectForReader(viewer.user, subjectFromRow(row)),
+      ledgerEvents: events.map((e) => ledgerEventForReader(viewer.user, ledgerEventFromRow(e))),
+    };
   });
 
   app.get('/api/ledger-events', async (request) => {
@@ -58,6 +56,6 @@ export function subjectRoutes(app: FastifyInstance, deps: AppDeps): void {
     const scope = staffScope(viewer);
     const query = parse(ledgerListQuery, request.query, 'query');
     const rows = await listLedgerEvents(deps.db, scope, query, pageRequest(query));
-    return toPage(rows, query.limit, ledgerEventFromRow);
+    return toPage(rows, query.limit, (r) => ledgerEventForReader(viewer.user, ledgerEventFromRow(r)));
   });
 }

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database, PlaceRow } from '../db/schema';
 import type { ScopeKeys } from '../scope/keys';
 import type { Viewer } from '../scope/viewer';
+import { managesPlace } from '../../domain/scopes';
 import { Rejection } from './registry';
 
 /** Whether a row with these keys lies in a grid-scoped caller's region. Building managers: never. */
@@ -23,13 +24,10 @@ export function keysInScope(viewer: Viewer, keys: Partial<ScopeKeys>): boolean {
   }
 }
 
-export function managesPlace(viewer: Viewer, place: Pick<PlaceRow, 'manager_ids'>): boolean {
-  return viewer.user.role === 'building_manager' && place.manager_ids.includes(viewer.user.id);
-}
-
 /** The place if the caller may work on it; the same rejection whether it is missing or out of scope. */
 export function placeForCaller(viewer: Viewer, place: PlaceRow | null): PlaceRow {
-  if (place && (viewer.user.role === 'building_manager' ? managesPlace(viewer, place) : keysInScope(viewer, place))) return place;
+  const visible = place && (viewer.user.role === 'building_manager' ? managesPlace(viewer.user.id, { managerIds: place.manager_ids }) : keysInScope(viewer, place));
+  if (visible) return place;
   throw new Rejection('place_not_found', '场所不存在或不在您的管辖范围内');
 }
 

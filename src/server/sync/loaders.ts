@@ -11,19 +11,16 @@ import type { Database, PlaceRow, TaskRow } from '../db/schema';
 import { templateFromRow } from '../templates/rows';
 import type { PrefetchKeys } from './registry';
 
+/** What a push reads of a stored visit: whether it exists (and with which hash), and where and whose it is. */
 export interface VisitStub {
   id: string;
   hash: string;
   place_id: string;
   inspector_ids: string[];
-  style: string;
-  unannounced: boolean;
-  county_id: string | null;
-  township_id: string | null;
   grid_id: string | null;
 }
 
-const VISIT_STUB = ['id', 'hash', 'place_id', 'inspector_ids', 'style', 'unannounced', 'county_id', 'township_id', 'grid_id'] as const;
+const VISIT_STUB = ['id', 'hash', 'place_id', 'inspector_ids', 'grid_id'] as const;
 
 export class Loaders {
   readonly #places = new Map<string, PlaceRow | null>();

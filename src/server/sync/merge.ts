@@ -7,9 +7,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { ScopeKeys } from '../scope/keys';
+import { keysOf } from './access';
+import type { MutationContext } from './registry';
+
+type PatchedEntity = 'place' | 'subject';
+const TABLES = { place: 'places', subject: 'subjects' } as const;
 
 export interface MergeInput {
-  entity: 'place' | 'subject';
   /** The row as the API shows it (camelCase), for comparing and recording values. */
   current: Record<string, unknown>;
   version: number;
@@ -26,7 +30,7 @@ export interface Merge {
   conflicts: { field: string; overwritten: unknown; winner: unknown }[];
 }
 
-export const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -45,10 +49,10 @@ export function mergeFields(input: MergeInput): Merge {
   return out;
 }
 
-export async function recordConflicts(
+async function recordConflicts(
   db: Kysely<Database>,
   m: Merge,
-  e: { entity: 'place' | 'subject'; rowId: string; baseVersion: number; clientId: string; userId: string; keys: ScopeKeys },
+  e: { entity: PatchedEntity; rowId: string; baseVersion: number; clientId: string; userId: string; keys: ScopeKeys },
 ): Promise<void> {
   if (m.conflicts.length === 0) return;
   await db
@@ -67,4 +71,38 @@ export async function recordConflicts(
       })),
     )
     .execute();
+}
+
+export interface PatchInput {
+  entity: PatchedEntity;
+  /** The row as read for update (locked), with its version, field versions and scope keys. */
+  row: ScopeKeys & { id: string; version: number; field_versions: Record<string, number> };
+  /** The row as the API shows it (camelCase). */
+  current: Record<string, unknown>;
+  patch: Record<string, unknown>;
+  baseVersion: number;
+}
+
+/**
+ * Merges `patch` into the locked row and writes the result: the changed columns with the next version
+ * and the fields' versions, and the conflict records of the values it overwrote. A patch that changes
+ * nothing writes nothing; the merge is returned either way (its `set` is empty then).
+ */
+export async function applyPatch(ctx: MutationContext, p: PatchInput): Promise<Merge> {
+  const m = mergeFields({ current: p.current, version: p.row.version, fieldVersions: p.row.field_versions, patch: p.patch, baseVersion: p.baseVersion });
+  if (Object.keys(m.set).length === 0) return m;
+  await ctx.trx
+    .updateTable(TABLES[p.entity])
+    .set({ ...m.set, version: p.row.version + 1, field_versions: JSON.stringify(m.fieldVersions) })
+    .where('id', '=', p.row.id)
+    .execute();
+  await recordConflicts(ctx.trx, m, {
+    entity: p.entity,
+    rowId: p.row.id,
+    baseVersion: p.baseVersion,
+    clientId: ctx.clientId,
+    userId: ctx.viewer.user.id,
+    keys: keysOf(p.row),
+  });
+  return m;
 }

@@ -20,12 +20,11 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { GLOBAL_SCOPE, encodeCursor, decodeCursor, type Change, type PullRequest, type PullResponse } from '../../domain/sync';
 import type { EntityName } from '../../domain/enums';
-import { phoneForRole } from '../../domain/validators';
+import { caseForReader, ledgerEventForReader, placeForReader, subjectForReader, userForReader } from '../../domain/redaction';
 import type { Database } from '../db/schema';
 import { getMeta } from '../db/meta';
 import { AppError } from '../errors';
 import { caseFromRow } from '../cases/rows';
-import { caseForViewer } from '../cases/view';
 import { placeFromRow } from '../places/rows';
 import { regionFromRow } from '../regions/rows';
 import { ledgerEventFromRow, subjectFromRow } from '../subjects/rows';
@@ -33,12 +32,12 @@ import { taskFromRow } from '../tasks/rows';
 import { templateFromRow } from '../templates/rows';
 import { userFromRow, USER_COLUMNS } from '../users/rows';
 import { managedBy, managerVisibleVisits } from '../scope/filters';
-import { regionPathOf, type Viewer } from '../scope/viewer';
+import type { Viewer } from '../scope/viewer';
 
-export const DEFAULT_PULL_LIMIT = 1000;
+const DEFAULT_PULL_LIMIT = 1000;
 const NIL = '00000000-0000-0000-0000-000000000000';
 /** The cursor of a scope that has delivered nothing yet: it reveals nothing about other scopes. */
-export const START_CURSOR = encodeCursor('0', NIL);
+const START_CURSOR = encodeCursor('0', NIL);
 
 type Row = Record<string, unknown> & { id: string; xid_text: string };
 
@@ -91,100 +90,106 @@ interface Item {
 
 const ids = (list: string[]) => sql`${sql.val(list)}::uuid[]`;
 
-/** Scope keys the caller holds now, `global` first. */
-export async function currentScopes(db: Kysely<Database>, viewer: Viewer): Promise<string[]> {
+/**
+ * A grid or managed-place scope the caller holds, with what its sources need: the grid, its township
+ * and the ids of the regions from the county down to it (at most county → township → community →
+ * grid, each region carrying its ancestors' keys).
+ */
+interface HeldScope {
+  id: string;
+  gridId: string | null;
+  townshipId: string | null;
+  path: string[];
+}
+
+interface GridRow {
+  grid_id: string | null;
+  county_id: string | null;
+  township_id: string | null;
+  parent_id: string | null;
+}
+
+function heldScope(id: string, g: GridRow): HeldScope {
+  const path = [g.county_id, g.township_id, g.parent_id, g.grid_id].filter((x): x is string => !!x);
+  return { id, gridId: g.grid_id, townshipId: g.township_id, path: [...new Set(path)] };
+}
+
+/** The scopes the caller holds now, `global` first (it needs nothing), resolved in one query. */
+async function currentScopes(db: Kysely<Database>, viewer: Viewer): Promise<Map<string, HeldScope | null>> {
   const s = viewer.scope;
-  let keys: string[];
+  const held = new Map<string, HeldScope | null>([[GLOBAL_SCOPE, null]]);
   if (s.kind === 'manager') {
     const rows = await db
       .selectFrom('places')
-      .select('id')
+      .leftJoin('regions as g', 'g.id', 'places.grid_id')
+      .select(['places.id', 'g.id as grid_id', 'g.county_id', 'g.township_id', 'g.parent_id'])
       .where(managedBy(s.userId))
-      .orderBy('id')
+      .orderBy('places.id')
       .execute();
-    keys = rows.map((r) => `place:${r.id}`);
+    for (const r of rows) held.set(`place:${r.id}`, heldScope(r.id, r));
   } else {
-    let q = db.selectFrom('regions').select('id').where('level', '=', 'grid');
+    let q = db.selectFrom('regions').select(['id', 'id as grid_id', 'county_id', 'township_id', 'parent_id']).where('level', '=', 'grid');
     if (s.kind === 'county') q = q.where('county_id', '=', s.countyId);
     else if (s.kind === 'township') q = q.where('township_id', '=', s.townshipId);
     else q = q.where('id', '=', sql<string>`ANY(${ids(s.gridIds)})`);
-    keys = (await q.orderBy('id').execute()).map((r) => `grid:${r.id}`);
+    for (const r of await q.orderBy('id').execute()) held.set(`grid:${r.id}`, heldScope(r.id, r));
   }
-  return [GLOBAL_SCOPE, ...keys];
+  return held;
 }
 
-/** Ids of the regions from the county down to `regionId`. */
-const regionPathIds = async (db: Kysely<Database>, regionId: string) => (await regionPathOf(db, regionId)).map((r) => r.id);
-
 const asRow = <T>(r: Row) => r as unknown as T;
+
+const USER_SOURCE_COLUMNS = sql.raw(USER_COLUMNS.map((c) => `t.${c}`).join(', '));
 
 /** A visit is its stored document (see `visitFromRow`), sent as the text PostgreSQL keeps. */
 const VISIT_DOC_COLUMNS = sql`t.id, t.doc::text AS doc_json, t._xid`;
 const visitDoc = (r: Row) => new RawJson(r.doc_json as string);
 
-async function sourcesFor(db: Kysely<Database>, viewer: Viewer, key: string): Promise<{ sources: Source[]; tombstones: Tombstones | null }> {
+function sourcesFor(viewer: Viewer, key: string, scope: HeldScope | null): { sources: Source[]; tombstones: Tombstones | null } {
   const me = viewer.user.id;
-  const role = viewer.user.role;
-  const userData = (r: Row) => {
-    const u = userFromRow(asRow(r));
-    return { ...u, phone: phoneForRole(role, u.phone) };
-  };
-  const userColumns = sql.raw(USER_COLUMNS.map((c) => `t.${c}`).join(', '));
+  const reader = viewer.user;
+  const userData = (r: Row) => userForReader(reader, userFromRow(asRow(r)));
 
   if (key === GLOBAL_SCOPE) {
     return {
       sources: [
         { entity: 'checklistTemplate', from: sql`checklist_templates t WHERE true`, map: (r) => templateFromRow(asRow(r)) },
-        { entity: 'user', from: sql`users t WHERE t.id = ${me}`, columns: userColumns, map: (r) => userFromRow(asRow(r)) },
+        { entity: 'user', from: sql`users t WHERE t.id = ${me}`, columns: USER_SOURCE_COLUMNS, map: userData },
       ],
       tombstones: null,
     };
   }
 
-  const [kind, id] = key.split(':') as ['grid' | 'place', string];
-  if (kind === 'grid') {
-    const grid = await db.selectFrom('regions').select(['id', 'township_id']).where('id', '=', id).executeTakeFirstOrThrow();
-    const path = await regionPathIds(db, id);
+  if (!scope?.gridId) return { sources: [], tombstones: null };
+  const { id, path } = scope;
+  if (key.startsWith('grid:')) {
     const g = sql`t.grid_id = ${id}`;
-    const subjectData = (r: Row) => {
-      const s = subjectFromRow(asRow(r));
-      return { ...s, phone: phoneForRole(role, s.phone) };
-    };
     return {
       sources: [
         { entity: 'region', from: sql`regions t WHERE t.id = ANY(${ids(path)})`, map: (r) => regionFromRow(asRow(r)) },
         {
           entity: 'user',
           // Colleagues of the grid and the township's coordinators: names and roles, never password data.
-          from: sql`users t WHERE (t.grid_id = ${id} OR (t.township_id = ${grid.township_id} AND t.grid_id IS NULL AND t.role = 'township_coordinator'))`,
-          columns: userColumns,
+          from: sql`users t WHERE (t.grid_id = ${id} OR (t.township_id = ${scope.townshipId} AND t.grid_id IS NULL AND t.role = 'township_coordinator'))`,
+          columns: USER_SOURCE_COLUMNS,
           map: userData,
         },
-        { entity: 'place', from: sql`places t WHERE ${g}`, map: (r) => placeFromRow(asRow(r)) },
-        { entity: 'subject', from: sql`subjects t WHERE ${g}`, map: subjectData },
-        { entity: 'ledgerEvent', from: sql`ledger_events t WHERE ${g}`, map: (r) => ledgerEventFromRow(asRow(r)) },
+        { entity: 'place', from: sql`places t WHERE ${g}`, map: (r) => placeForReader(reader, placeFromRow(asRow(r))) },
+        { entity: 'subject', from: sql`subjects t WHERE ${g}`, map: (r) => subjectForReader(reader, subjectFromRow(asRow(r))) },
+        { entity: 'ledgerEvent', from: sql`ledger_events t WHERE ${g}`, map: (r) => ledgerEventForReader(reader, ledgerEventFromRow(asRow(r))) },
         { entity: 'task', from: sql`tasks t WHERE ${g}`, map: (r) => taskFromRow(asRow(r)) },
         { entity: 'visit', from: sql`visits t WHERE ${g}`, columns: VISIT_DOC_COLUMNS, map: visitDoc },
-        { entity: 'case', from: sql`cases t WHERE ${g}`, map: (r) => caseForViewer(viewer, caseFromRow(asRow(r))) },
+        { entity: 'case', from: sql`cases t WHERE ${g}`, map: (r) => caseForReader(reader, caseFromRow(asRow(r))) },
       ],
       tombstones: { where: sql`t.grid_id = ${id}` },
     };
   }
 
-  // A building manager's place: re-checked here, in the pull's snapshot.
-  const place = await db
-    .selectFrom('places')
-    .select(['id', 'grid_id'])
-    .where('id', '=', id)
-    .where(managedBy(me))
-    .executeTakeFirst();
-  if (!place?.grid_id) return { sources: [], tombstones: null };
-  const path = await regionPathIds(db, place.grid_id);
+  // A building manager's place, as `currentScopes` found it managed in this pull's snapshot.
   return {
     sources: [
       { entity: 'region', from: sql`regions t WHERE t.id = ANY(${ids(path)})`, map: (r) => regionFromRow(asRow(r)) },
-      // Inspectors' notes on a place are internal (as in the place API).
-      { entity: 'place', from: sql`places t WHERE t.id = ${id}`, map: (r) => ({ ...placeFromRow(asRow(r)), note: null }) },
+      { entity: 'place', from: sql`places t WHERE t.id = ${id}`, map: (r) => placeForReader(reader, placeFromRow(asRow(r))) },
       {
         entity: 'visit',
         from: sql`visits t WHERE t.place_id = ${id} AND ${managerVisibleVisits(me, 't')}`,
@@ -194,7 +199,7 @@ async function sourcesFor(db: Kysely<Database>, viewer: Viewer, key: string): Pr
       {
         entity: 'case',
         from: sql`cases t WHERE t.place_id = ${id} AND t.reported_by = ${me}`,
-        map: (r) => caseForViewer(viewer, caseFromRow(asRow(r))),
+        map: (r) => caseForReader(reader, caseFromRow(asRow(r))),
       },
     ],
     tombstones: {
@@ -211,11 +216,12 @@ async function pullScope(
   db: Kysely<Database>,
   viewer: Viewer,
   key: string,
+  scope: HeldScope | null,
   cursor: string | null,
   horizon: string,
   limit: number,
 ): Promise<{ items: Item[]; more: boolean }> {
-  const { sources, tombstones } = await sourcesFor(db, viewer, key);
+  const { sources, tombstones } = sourcesFor(viewer, key, scope);
   const after = cursor ? decodeCursor(cursor) : { xid: '0', id: NIL };
   const window = sql`(t._xid, t.id) > (${after.xid}::xid8, ${after.id}::uuid) AND t._xid < ${horizon}::xid8`;
   let more = false;
@@ -283,22 +289,21 @@ export async function pull(db: Kysely<Database>, viewer: Viewer, req: PullReques
       const epoch = (await getMeta(trx, 'epoch')) ?? '';
       const reset = req.epoch !== epoch;
       const scopes = await currentScopes(trx, viewer);
-      const held = new Set(scopes);
-      const dropScopes = Object.keys(req.cursors).filter((k) => !held.has(k));
+      const dropScopes = Object.keys(req.cursors).filter((k) => !scopes.has(k));
       const lastMutationId = await lastMutationBelow(trx, viewer, req.clientId, horizon);
 
       let budget = req.limit ?? DEFAULT_PULL_LIMIT;
       let hasMore = false;
       const cursors: Record<string, string | null> = {};
       const changes: PulledChange[] = [];
-      for (const key of scopes) {
+      for (const [key, scope] of scopes) {
         const cursor = reset ? null : (req.cursors[key] ?? null);
         if (budget === 0) {
           cursors[key] = cursor;
           hasMore = true;
           continue;
         }
-        const { items, more } = await pullScope(trx, viewer, key, cursor, horizon, budget);
+        const { items, more } = await pullScope(trx, viewer, key, scope, cursor, horizon, budget);
         const last = items[items.length - 1];
         cursors[key] = last ? encodeCursor(last.xid, last.id) : (cursor ?? START_CURSOR);
         for (const it of items) changes.push(it.change);

@@ -6,8 +6,9 @@
  * visits) only read and buffer rows, so a rejection has nothing to roll back; their rows go to the
  * database in batched INSERTs (visits: one jsonb parameter per 500, see visit-insert.ts) under a
  * segment savepoint. If such a flush fails unexpectedly, the
- * segment is rolled back and replayed one mutation per savepoint, which decides each one exactly as
- * the slow path would — the fast path never changes an outcome.
+ * segment is rolled back and its mutations replayed one per savepoint, which decides each one exactly
+ * as the slow path would — the fast path never changes an outcome; the rest of the batch goes on
+ * fast.
  *
  * `seq ≤ last` is a duplicate; a gap stops the batch (409 when nothing was processed before it);
  * a permanent failure is recorded as rejected and advances; a transient failure stops the batch there:
@@ -20,7 +21,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Mutation, PushRequest, PushResponse, PushResult } from '../../domain/sync';
 import type { Database } from '../db/schema';
 import { AppError } from '../errors';
-import { audit, SYNC_PUSH_ACTION, type AuditedMutation, type SyncPushAudit } from '../audit/log';
+import { auditRow, SYNC_PUSH_ACTION, type AuditedMutation, type SyncPushAudit } from '../audit/log';
 import type { Viewer } from '../scope/viewer';
 import { Loaders } from './loaders';
 import { MUTATIONS } from './mutations';
@@ -54,7 +55,7 @@ interface Recorded {
 }
 
 /** PostgreSQL data exceptions (22) and integrity violations (23) are the request's fault: permanent. */
-export function isPermanentDbError(err: unknown): boolean {
+function isPermanentDbError(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
 }
@@ -119,7 +120,8 @@ export async function push(db: Kysely<Database>, viewer: Viewer, req: PushReques
     let last = startLast;
     const records: Recorded[] = [];
     let buffer: { table: DeferredTable; row: DeferredRow<DeferredTable> }[] = [];
-    let slow = false;
+    /** Mutations before this index run the slow path: the replay of a segment whose flush failed. */
+    let slowUntil = 0;
     let gap = false;
     let stopped: TransientFailure | null = null;
     let segment = { index: 0, records: 0, last };
@@ -153,31 +155,41 @@ export async function push(db: Kysely<Database>, viewer: Viewer, req: PushReques
       }
     };
 
+    /** Ends the segment (its rows stay) and starts the next at mutation `at`. */
+    const startSegment = async (at: number) => {
+      await release('seg');
+      await savepoint('seg');
+      segment = { index: at, records: records.length, last };
+    };
+
     /**
-     * Writes the buffered rows and starts a new segment at mutation `at`; false when the segment had
-     * to be rolled back for a slow replay.
+     * Writes the buffered rows and (unless `reopen` is false) starts a new segment at mutation `at`;
+     * false when the segment had to be rolled back for a slow replay.
      */
-    const flushSegment = async (at: number): Promise<boolean> => {
+    const flushSegment = async (at: number, { reopen = true } = {}): Promise<boolean> => {
       if (buffer.length === 0) return true;
       try {
         await flushRows(buffer);
-        buffer = [];
-        await release('seg');
-        await savepoint('seg');
-        segment = { index: at, records: records.length, last };
-        return true;
       } catch {
         await rollbackTo('seg');
         return false;
       }
+      buffer = [];
+      if (reopen) await startSegment(at);
+      return true;
     };
 
-    const replaySegmentSlowly = () => {
+    /**
+     * Rolls the segment's outcomes back and replays its mutations up to (not including) `end` one
+     * per savepoint, reading afresh (what made the flush fail is there now); the fast path resumes
+     * after them. Returns where the replay starts.
+     */
+    const replaySegmentSlowly = (end: number) => {
       buffer = [];
       records.length = segment.records;
       last = segment.last;
       load.clear();
-      slow = true;
+      slowUntil = end;
       return segment.index;
     };
 
@@ -200,6 +212,13 @@ export async function push(db: Kysely<Database>, viewer: Viewer, req: PushReques
     let i = 0;
     for (;;) {
       while (i < prepared.length) {
+        if (slowUntil > 0 && i >= slowUntil) {
+          // The slow replay is over: a later failed flush rolls back only what follows it, and the
+          // rest of the batch is read in bulk again.
+          await startSegment(i);
+          await load.prefetch(mergeKeys(prepared.slice(i), last));
+          slowUntil = 0;
+        }
         const p = prepared[i]!;
         const seq = p.m.seq;
         if (seq <= last) {
@@ -219,7 +238,7 @@ export async function push(db: Kysely<Database>, viewer: Viewer, req: PushReques
         }
 
         const pending: typeof buffer = [];
-        if (!slow && p.spec!.deferrable) {
+        if (i >= slowUntil && p.spec!.deferrable) {
           // Fast path: reads and buffered rows only, no savepoint needed for a rejection.
           try {
             const outcome = await run(p, pending);
@@ -237,18 +256,18 @@ export async function push(db: Kysely<Database>, viewer: Viewer, req: PushReques
                 stopped = err;
                 break;
               }
-              i = replaySegmentSlowly();
+              i = replaySegmentSlowly(i + 1);
             } else {
               // A database error in a read leaves the transaction unusable: replay the segment slowly.
               await rollbackTo('seg');
-              i = replaySegmentSlowly();
+              i = replaySegmentSlowly(i + 1);
             }
           }
           continue;
         }
 
         if (!(await flushSegment(i))) {
-          i = replaySegmentSlowly();
+          i = replaySegmentSlowly(i);
           continue;
         }
         await savepoint('m');
@@ -256,7 +275,6 @@ export async function push(db: Kysely<Database>, viewer: Viewer, req: PushReques
           const outcome = await run(p, pending);
           await flushRows(pending);
           await release('m');
-          if (pending.some((r) => r.table === 'visits')) load.clear();
           records.push({ m: p.m, status: outcome.status ?? 'applied', outcome });
           last = seq;
           i++;
@@ -276,13 +294,13 @@ export async function push(db: Kysely<Database>, viewer: Viewer, req: PushReques
         }
       }
       // The end of the batch (or of what could run): write what is buffered; if that fails, the
-      // segment is replayed one mutation per savepoint.
-      if (await flushSegment(i)) break;
-      i = replaySegmentSlowly();
+      // segment is replayed one mutation per savepoint. The last segment's savepoint stays open:
+      // COMMIT ends it with the transaction, and nothing after this point rolls back to it.
+      if (await flushSegment(i, { reopen: false })) break;
+      i = replaySegmentSlowly(i);
       gap = false;
       stopped = null;
     }
-    await release('seg');
 
     const progressed = records.some((r) => r.status !== 'duplicate');
     if (!progressed) {
@@ -325,7 +343,6 @@ function mergeKeys(prepared: Prepared[], last: number) {
  *   applied mutation with its seq, name, device time and the row it wrote.
  */
 async function record(trx: Kysely<Database>, clientId: string, viewer: Viewer, first: number, last: number, records: Recorded[]): Promise<void> {
-  await trx.updateTable('sync_client').set({ last_mutation_id: last, updated_at: new Date() }).where('client_id', '=', clientId).execute();
   let applied = 0;
   let duplicates = 0;
   const rejected: Recorded[] = [];
@@ -340,10 +357,24 @@ async function record(trx: Kysely<Database>, clientId: string, viewer: Viewer, f
       audited.push({ seq: r.m.seq, name: r.m.name, at: r.m.at, entity: r.outcome?.entity ?? null, id: r.outcome?.entityId ?? null });
     }
   }
-  await trx
-    .insertInto('sync_batch')
-    .values({ client_id: clientId, first_seq: first, last_seq: last, applied, duplicates, rejected: rejected.length })
-    .execute();
+  // The client, its batch row and the audit row in one statement: one round trip instead of three.
+  const advance = trx.with('advanced', (db) =>
+    db.updateTable('sync_client').set({ last_mutation_id: last, updated_at: new Date() }).where('client_id', '=', clientId),
+  );
+  const batch = { client_id: clientId, first_seq: first, last_seq: last, applied, duplicates, rejected: rejected.length };
+  if (audited.length > 0) {
+    const entry = {
+      userId: viewer.user.id,
+      deviceId: viewer.deviceId,
+      action: SYNC_PUSH_ACTION,
+      entity: 'sync_client',
+      entityId: clientId,
+      details: { clientId, firstSeq: first, lastSeq: last, mutations: audited } satisfies SyncPushAudit,
+    };
+    await advance.with('audited', (db) => db.insertInto('audit_log').values(auditRow(entry))).insertInto('sync_batch').values(batch).execute();
+  } else {
+    await advance.insertInto('sync_batch').values(batch).execute();
+  }
   for (let i = 0; i < rejected.length; i += INSERT_CHUNK) {
     await trx
       .insertInto('mutation_result')
@@ -360,15 +391,5 @@ async function record(trx: Kysely<Database>, clientId: string, viewer: Viewer, f
         })),
       )
       .execute();
-  }
-  if (audited.length > 0) {
-    await audit(trx, {
-      userId: viewer.user.id,
-      deviceId: viewer.deviceId,
-      action: SYNC_PUSH_ACTION,
-      entity: 'sync_client',
-      entityId: clientId,
-      details: { clientId, firstSeq: first, lastSeq: last, mutations: audited } satisfies SyncPushAudit,
-    });
   }
 }

@@ -1,17 +1,17 @@
 /** HTTP of the sync protocol (SPEC §8): push, pull, and the conflict list for coordinators. */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { SUPERVISOR_ROLES } from '../../domain/enums';
 import { pullRequestSchema, pushRequestSchema } from '../../domain/sync';
 import { PUSH_BODY_LIMIT } from '../../domain/transfer';
 import { authenticate } from '../auth/service';
 import type { AppDeps } from '../deps';
 import { AppError, parse } from '../errors';
+import { Semaphore } from '../util/semaphore';
 import { listConflicts } from './conflicts';
 import { pull, pullResponseJson } from './pull';
 import { push } from './push';
 
-
-const CONFLICT_ROLES = new Set(['township_coordinator', 'county_admin']);
 const conflictQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.string().regex(/^\d{1,18}$/).optional(),
@@ -24,15 +24,19 @@ export function syncRoutes(app: FastifyInstance, deps: AppDeps): void {
     return push(deps.db, viewer, body);
   });
 
+  // Pulls take turns (config.syncPullConcurrency): a device's pending pushes never queue behind a
+  // crowd of snapshot downloads for a connection or the event loop. Signed in and validated first.
+  const pulls = new Semaphore(deps.config.syncPullConcurrency);
   app.post('/api/sync/pull', async (request, reply) => {
     const viewer = await authenticate(deps.db, request);
     const body = parse(pullRequestSchema, request.body);
-    return reply.type('application/json; charset=utf-8').send(pullResponseJson(await pull(deps.db, viewer, body)));
+    const json = await pulls.run(async () => pullResponseJson(await pull(deps.db, viewer, body)));
+    return reply.type('application/json; charset=utf-8').send(json);
   });
 
   app.get('/api/sync/conflicts', async (request) => {
     const viewer = await authenticate(deps.db, request);
-    if (!CONFLICT_ROLES.has(viewer.user.role)) throw new AppError('forbidden');
+    if (!SUPERVISOR_ROLES.includes(viewer.user.role)) throw new AppError('forbidden');
     const q = parse(conflictQuery, request.query, 'query');
     const items = await listConflicts(deps.db, viewer, q.limit, q.before ?? null);
     return { items, nextCursor: items.length === q.limit ? items[items.length - 1]!.id : null };

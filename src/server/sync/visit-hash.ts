@@ -16,11 +16,6 @@ export function canonicalVisit(visit: { hash?: unknown } & Record<string, unknow
   return { json, hash: createHash('sha256').update(json, 'utf8').digest('hex') };
 }
 
-/** Lowercase hex SHA-256 of the canonical JSON of the visit without its `hash` field. */
-export function visitHashSync(visit: { hash?: unknown } & Record<string, unknown>): string {
-  return canonicalVisit(visit).hash;
-}
-
 /**
  * The JSON of the whole visit from its canonical JSON without `hash` (already serialised for the hash
  * check) and its hash: the same members as `JSON.stringify(visit)`, so the same jsonb document

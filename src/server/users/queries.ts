@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Role } from '../../domain/enums';
 import type { Database } from '../db/schema';
 import type { PageRequest } from '../http/paging';
-import { likePattern } from '../scope/filters';
+import { likePattern, regionIdsAround } from '../scope/filters';
 import type { Viewer } from '../scope/viewer';
 import { USER_COLUMNS } from './rows';
 
@@ -14,18 +14,10 @@ export interface UserFilters {
 
 /** Colleagues whose region is the viewer's region, beneath it, or on the path above it. */
 export async function listUsers(db: Kysely<Database>, viewer: Viewer, f: UserFilters, page: PageRequest) {
-  const pathIds = viewer.regionPath.map((r) => r.id);
   let q = db
     .selectFrom('users')
     .select(USER_COLUMNS)
-    .where(
-      sql<boolean>`users.region_id IN (
-        WITH RECURSIVE down AS (
-          SELECT r.id FROM regions r WHERE r.id = ${viewer.region.id}
-          UNION ALL
-          SELECT r.id FROM regions r JOIN down ON r.parent_id = down.id
-        ) SELECT id FROM down UNION SELECT unnest(${sql.val(pathIds)}::uuid[]))`,
-    )
+    .where(sql<boolean>`users.region_id IN ${regionIdsAround(viewer)}`)
     .orderBy('id')
     .limit(page.limit + 1);
   if (page.afterId) q = q.where('id', '>', page.afterId);

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { idSchema } from '../../domain/entities';
 import { roleSchema } from '../../domain/enum-schemas';
-import { phoneForRole } from '../../domain/validators';
+import { SUPERVISOR_ROLES } from '../../domain/enums';
+import { userForReader } from '../../domain/redaction';
 import { authenticate } from '../auth/service';
 import type { AppDeps } from '../deps';
 import { AppError, parse } from '../errors';
@@ -16,19 +17,13 @@ const userListQuery = listQuery({
   q: z.string().trim().min(1).max(100).optional(),
 });
 
-/** The people directory is for coordinators and county admins (SPEC §5, §6). */
-const DIRECTORY_ROLES = new Set(['township_coordinator', 'county_admin']);
-
 export function userRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/api/users', async (request) => {
     const viewer = await authenticate(deps.db, request);
-    if (!DIRECTORY_ROLES.has(viewer.user.role)) throw new AppError('forbidden');
+    // The people directory is for coordinators and county admins (SPEC §5, §6).
+    if (!SUPERVISOR_ROLES.includes(viewer.user.role)) throw new AppError('forbidden');
     const query = parse(userListQuery, request.query, 'query');
     const rows = await listUsers(deps.db, viewer, query, pageRequest(query));
-    return toPage(rows, query.limit, (r) => {
-      const u = userFromRow(r);
-      // PIPL minimisation: phone numbers masked below the county (SPEC §9).
-      return { ...u, phone: phoneForRole(viewer.user.role, u.phone) };
-    });
+    return toPage(rows, query.limit, (r) => userForReader(viewer.user, userFromRow(r)));
   });
 }

@@ -3,27 +3,19 @@
  * advances — and an interrupted upload stores nothing; once the photo is uploaded the retry applies.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, setupContext, type Session, type TestContext } from '../harness';
+import { describe, expect, it } from 'vitest';
+import { backends, useContext, type Session } from '../harness';
 import { newClientId, pushOk, pushRaw, signedVisit, submit } from './helpers';
 
 describe.each(backends)('blob before mutation on %s', (backend) => {
-  let ctx: TestContext;
-  let worker: Session;
-  let workerId: string;
-  beforeAll(async () => {
-    ctx = await setupContext(backend);
-    worker = await ctx.login('worker0');
-    workerId = ctx.county.users.workers[0]!.id;
-  });
-  afterAll(() => ctx.close());
+  const { ctx, sessions: [worker] } = useContext(backend, ['worker0']);
 
   it('waits for the blob, refuses a truncated upload, then applies exactly once', async () => {
     const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.from(`photo-${backend}-${Date.now()}`.repeat(500))]);
     const sha = createHash('sha256').update(photo).digest('hex');
     const place = ctx.county.dataset.places[1]!.id;
-    const plain = await signedVisit(ctx, worker, workerId, { placeId: place });
-    const withPhoto = await signedVisit(ctx, worker, workerId, { placeId: place, answers: [{ itemCode: 'A1', value: false, evidence: [sha] }] });
+    const plain = await signedVisit(ctx, worker, { placeId: place });
+    const withPhoto = await signedVisit(ctx, worker, { placeId: place, answers: [{ itemCode: 'A1', value: false, evidence: [sha] }] });
     const clientId = newClientId();
 
     const partial = await pushOk(ctx, worker, clientId, [submit(1, plain), submit(2, withPhoto)]);

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { submitVisit, updateSubject } from '../../../src/client/db/repositories';
 import { rowKey } from '../../../src/client/db/database';
-import { backends } from '../harness';
-import { answersOf, countIds, expectConverged, expectOnce, lastMutationIdOf, noLocks, startClientWorld, type ClientWorld, type Device } from './clientHarness';
+import { backends, countIds, lastMutationIdOf } from '../harness';
+import { answersOf, expectConverged, syncPastHorizon, expectOnce, noLocks, startClientWorld, type ClientWorld, type Device } from './clientHarness';
 
 function gate(): { promise: Promise<void>; open: () => void } {
   let open!: () => void;
@@ -37,8 +37,9 @@ describe.each(backends)('client concurrency on %s', (backend) => {
     a.faults.push({ on: 'pull', kind: 'hold', release: release.promise, onHeld: answered.open });
     const slow = a.sync();
     await answered.promise; // A's pull was answered by the server; the answer is still on the way
-    await w.testDb.db.kysely.updateTable('places').set({ name: '已改名的场所' }).where('id', '=', place.id).execute();
-    await b.sync(); // B pulls the rename and moves the cursors on
+    await w.db.kysely.updateTable('places').set({ name: '已改名的场所' }).where('id', '=', place.id).execute();
+    await b.sync(); // B pulls the rename and moves the cursors on (again while the horizon lags)
+    await syncPastHorizon(b, async () => (await b.db.places.get(place.id))?.name === '已改名的场所');
     expect((await b.db.places.get(place.id))?.name).toBe('已改名的场所');
     release.open();
     const result = await slow;
@@ -53,14 +54,24 @@ describe.each(backends)('client concurrency on %s', (backend) => {
     let current = d;
     const outcomes: boolean[] = [];
     const saved: string[] = [];
-    for (const delay of [0, 0, 1, 2, 3, 5, 8, 13]) {
+    // The reload comes a number of event-loop turns after the save starts, or from inside the save's
+    // transaction (its first outbox write). Two cuts have a certain outcome: after 0 turns the save has
+    // not reached its transaction and fails; a transaction already running when the connection closes
+    // still commits (IndexedDB lets it finish), so the save keeps both its row and its entry.
+    for (const cut of [0, 0, 1, 2, 3, 5, 8, 13, 'in the transaction'] as const) {
       const draft = current.visitDraft();
-      const save = submitVisit(current.db, draft).then(
+      const page = current;
+      let reloading: Promise<Device> | undefined;
+      if (cut === 'in the transaction') page.db.outbox.hook('creating', () => void (reloading ??= page.reload()));
+      const save = submitVisit(page.db, draft).then(
         () => true,
         () => false,
       );
-      for (let i = 0; i < delay; i++) await new Promise((r) => setImmediate(r));
-      const reloaded = await current.reload();
+      if (cut === 'in the transaction') {
+        await save;
+        expect(reloading).toBeDefined(); // the hook did reload in the middle of the transaction
+      } else for (let i = 0; i < cut; i++) await new Promise((r) => setImmediate(r));
+      const reloaded = await (reloading ?? page.reload());
       await save;
       current = reloaded;
       const row = await current.db.visits.get(draft.id);
@@ -73,7 +84,11 @@ describe.each(backends)('client concurrency on %s', (backend) => {
     await current.sync();
     expect(await countIds(w, 'visits', saved)).toBe(saved.length);
     await expectConverged(w, current);
-    expect(outcomes.length).toBe(8);
+    expect(outcomes.length).toBe(9);
+    // The reloads did cut saves off, and did not cut off every one.
+    expect(outcomes).toContain(false);
+    expect(outcomes).toContain(true);
+    expect([outcomes[0], outcomes[8]]).toEqual([false, true]);
   });
 
   it('8b: a reload in the middle of a push: the new page resumes it, nothing lost or doubled', async () => {
@@ -104,9 +119,18 @@ describe.each(backends)('client concurrency on %s', (backend) => {
       const b = a.tab();
       const ids: string[] = [];
       const writer = (tab: Device) => async () => {
-        for (let i = 0; i < 6; i++) ids.push((await submitVisit(tab.db, tab.visitDraft())).visit.id);
+        const given: number[] = [];
+        for (let i = 0; i < 6; i++) {
+          const { visit, seq } = await submitVisit(tab.db, tab.visitDraft());
+          ids.push(visit.id);
+          given.push(seq);
+        }
+        return given;
       };
-      await Promise.all([writer(a)(), writer(b)(), a.sync(), b.sync()]);
+      const [seqsA, seqsB] = await Promise.all([writer(a)(), writer(b)(), a.sync(), b.sync()]);
+      // Each tab's saves got increasing seqs, and the two tabs together used 1..12, each once.
+      for (const given of [seqsA, seqsB]) expect(given.slice(1).every((s, i) => s > given[i]!), given.join(',')).toBe(true);
+      expect([...seqsA, ...seqsB].sort((x, y) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
       const outbox = await a.db.outbox.toArray();
       const seqs = outbox.map((e) => e.seq);
       expect(new Set(seqs).size).toBe(seqs.length);
@@ -137,11 +161,11 @@ describe.each(backends)('client concurrency on %s', (backend) => {
     await worker.sync();
     await coord.sync();
     await worker.sync();
-    const row = await w.testDb.db.kysely.selectFrom('subjects').selectAll().where('id', '=', subject.id).executeTakeFirstOrThrow();
+    const row = await w.db.kysely.selectFrom('subjects').selectAll().where('id', '=', subject.id).executeTakeFirstOrThrow();
     expect({ name: row.name, phone: row.phone, risk: row.risk_level }).toEqual({ name: '更名后的机构', phone: '13700001111', risk: 'medium' });
-    const conflicts = await w.testDb.db.kysely.selectFrom('sync_conflict').selectAll().where('row_id', '=', subject.id).execute();
+    const conflicts = await w.db.kysely.selectFrom('sync_conflict').selectAll().where('row_id', '=', subject.id).execute();
     expect(conflicts.map((c) => [c.field, c.overwritten, c.winner])).toEqual([['riskLevel', 'low', 'medium']]);
-    const events = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ledger_events WHERE subject_id = ${subject.id} AND action = 'update'`.execute(w.testDb.db.kysely);
+    const events = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ledger_events WHERE subject_id = ${subject.id} AND action = 'update'`.execute(w.db.kysely);
     expect(events.rows[0]!.n).toBe(1 + 2); // the factory's own update event and one per edit
     for (const d of [worker, coord]) {
       await expectConverged(w, d);

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitVisit, updatePlace } from '../../../src/client/db/repositories';
 import { NetworkError } from '../../../src/client/sync/transport';
 import type { Mutation } from '../../../src/domain/sync';
-import { backends } from '../harness';
-import { answersOf, countIds, expectConverged, expectOnce, lastMutationIdOf, startClientWorld, type ClientWorld, type Device } from './clientHarness';
+import { backends, countIds, lastMutationIdOf } from '../harness';
+import { answersOf, expectConverged, expectOnce, startClientWorld, type ClientWorld, type Device } from './clientHarness';
 
 describe.each(backends)('client push reliability on %s', (backend) => {
   let w: ClientWorld;

@@ -10,10 +10,12 @@ import { setMeta } from '../../../src/server/db/meta';
 import { StorageFullError } from '../../../src/client/db/errors';
 import { putBlob, submitVisit } from '../../../src/client/db/repositories';
 import { NetworkError } from '../../../src/client/sync/transport';
+import { rowKey } from '../../../src/client/db/database';
 import { gridScope } from '../../../src/domain/scopes';
+import { unvisitedPlaceIds } from '../../../src/domain/tasks';
 import { BLOB_CHUNK_BYTES } from '../../../src/domain/transfer';
-import { backends } from '../harness';
-import { answersOf, countIds, expectConverged, expectOnce, lastMutationIdOf, startClientWorld, type ClientWorld, type Device } from './clientHarness';
+import { backends, countIds, lastMutationIdOf } from '../harness';
+import { answersOf, expectConverged, expectOnce, startClientWorld, type ClientWorld, type Device } from './clientHarness';
 
 describe.each(backends)('client scopes, photos, storage and restores on %s', (backend) => {
   let w: ClientWorld;
@@ -32,12 +34,12 @@ describe.each(backends)('client scopes, photos, storage and restores on %s', (ba
   async function forgetClient(clientId: string): Promise<void> {
     const { rows } = await sql<{ table_name: string }>`
       SELECT DISTINCT table_name FROM information_schema.columns
-      WHERE column_name = 'client_id' AND table_schema = current_schema() AND table_name <> 'sync_client'`.execute(w.testDb.db.kysely);
-    for (const r of rows) await sql`DELETE FROM ${sql.table(r.table_name)} WHERE client_id = ${clientId}`.execute(w.testDb.db.kysely);
-    await w.testDb.db.kysely.deleteFrom('sync_client').where('client_id', '=', clientId).execute();
+      WHERE column_name = 'client_id' AND table_schema = current_schema() AND table_name <> 'sync_client'`.execute(w.db.kysely);
+    for (const r of rows) await sql`DELETE FROM ${sql.table(r.table_name)} WHERE client_id = ${clientId}`.execute(w.db.kysely);
+    await w.db.kysely.deleteFrom('sync_client').where('client_id', '=', clientId).execute();
   }
   const setRegion = (username: string, regionId: string) =>
-    w.testDb.db.kysely.updateTable('users').set({ region_id: regionId }).where('id', '=', w.userId(username)).execute();
+    w.db.kysely.updateTable('users').set({ region_id: regionId }).where('id', '=', w.userId(username)).execute();
 
   it('11: a granted grid arrives in full, old rows included; a revoked one is purged from the device', async () => {
     const d = await ready('worker1');
@@ -66,14 +68,14 @@ describe.each(backends)('client scopes, photos, storage and restores on %s', (ba
     const task = w.county.dataset.tasks.find((t) => t.gridId === grid(2).id)!;
     expect(await w2.db.tasks.get(task.id)).toBeDefined();
     expect(await w3.db.tasks.get(task.id)).toBeUndefined();
-    await w.testDb.db.kysely.updateTable('tasks').set({ grid_id: grid(3).id }).where('id', '=', task.id).execute();
+    await w.db.kysely.updateTable('tasks').set({ grid_id: grid(3).id }).where('id', '=', task.id).execute();
     await w2.sync();
     await w3.sync();
     expect(await w2.db.tasks.get(task.id)).toBeUndefined();
     expect(await w3.db.tasks.get(task.id)).toMatchObject({ gridId: grid(3).id });
     await expectConverged(w, w2);
     await expectConverged(w, w3);
-    await w.testDb.db.kysely.updateTable('tasks').set({ grid_id: grid(2).id }).where('id', '=', task.id).execute();
+    await w.db.kysely.updateTable('tasks').set({ grid_id: grid(2).id }).where('id', '=', task.id).execute();
   });
 
   it('13: an interrupted photo upload is repeated before the visit; a photo the server lost is sent again, never blocking the queue', async () => {
@@ -98,7 +100,7 @@ describe.each(backends)('client scopes, photos, storage and restores on %s', (ba
     await d.db.blobs.update(blob2.sha256, { uploaded: 1 });
     await d.sync();
     expect(await countIds(w, 'visits', [v2.id])).toBe(1);
-    expect(await w.testDb.db.kysely.selectFrom('blobs').select('sha256').where('sha256', '=', blob2.sha256).executeTakeFirst()).toBeDefined();
+    expect(await w.db.kysely.selectFrom('blobs').select('sha256').where('sha256', '=', blob2.sha256).executeTakeFirst()).toBeDefined();
     expectOnce(answersOf(await d.db.clientId(), d), [1, 2]);
     await expectConverged(w, d);
   });
@@ -169,8 +171,8 @@ describe.each(backends)('client scopes, photos, storage and restores on %s', (ba
     const oldClient = await d.db.clientId();
     // The restore: an older backup without this client and without visits 3 and 4, and a new epoch.
     await forgetClient(oldClient);
-    await w.testDb.db.kysely.deleteFrom('visits').where('id', 'in', ids.slice(2)).execute();
-    await setMeta(w.testDb.db.kysely, 'epoch', crypto.randomUUID());
+    await w.db.kysely.deleteFrom('visits').where('id', 'in', ids.slice(2)).execute();
+    await setMeta(w.db.kysely, 'epoch', crypto.randomUUID());
     ids.push((await submitVisit(d.db, d.visitDraft())).visit.id); // seq 5, saved after the restore
     const result = await d.sync();
     expect(result.epochReset).toBe(true);
@@ -191,9 +193,9 @@ describe.each(backends)('client scopes, photos, storage and restores on %s', (ba
     for (let i = 0; i < 3; i++) ids.push((await submitVisit(d.db, d.visitDraft())).visit.id);
     await d.sync(); // 1..3 confirmed
     const oldClient = await d.db.clientId();
-    await w.testDb.db.kysely.updateTable('sync_client').set({ last_mutation_id: 1 }).where('client_id', '=', oldClient).execute();
-    await w.testDb.db.kysely.deleteFrom('visits').where('id', 'in', ids.slice(1)).execute();
-    await setMeta(w.testDb.db.kysely, 'epoch', crypto.randomUUID());
+    await w.db.kysely.updateTable('sync_client').set({ last_mutation_id: 1 }).where('client_id', '=', oldClient).execute();
+    await w.db.kysely.deleteFrom('visits').where('id', 'in', ids.slice(1)).execute();
+    await setMeta(w.db.kysely, 'epoch', crypto.randomUUID());
     ids.push((await submitVisit(d.db, d.visitDraft())).visit.id); // seq 4: the server expects 2, the device has only 4
     const result = await d.sync();
     expect(result.epochReset).toBe(true);
@@ -210,9 +212,25 @@ describe.each(backends)('client scopes, photos, storage and restores on %s', (ba
     const { visit } = await submitVisit(d.db, d.visitDraft());
     const [entry] = await d.db.outbox.toArray();
     expect(entry!.name).toBe('visit.submit@1');
+    // An entry the app wrote before `task.complete@1` had its `note`: a task whose one place the
+    // task's own visit covered (so no note is needed), completed in the old shape.
+    const task = w.county.dataset.tasks.find((t) => t.gridId === grid(0).id && t.unannounced)!;
+    const visited = w.county.dataset.visits.filter((v) => v.taskId === task.id).map((v) => v.placeId);
+    expect(unvisitedPlaceIds(task, visited)).toEqual([]);
+    const at = new Date().toISOString();
+    const oldSeq = await d.db.outbox.add({
+      name: 'task.complete@1',
+      args: { taskId: task.id, at, visitIds: [] },
+      at,
+      keys: [rowKey('task', task.id)],
+      blobRefs: [],
+      acked: 0,
+    });
     await d.sync();
     expect(await countIds(w, 'visits', [visit.id])).toBe(1);
-    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM visits WHERE id = ${visit.id}`.execute(w.testDb.db.kysely);
-    expect(rows[0]!.n).toBe(1);
+    expect(answersOf(await d.db.clientId(), d).get(oldSeq)).toEqual(['applied']);
+    const row = await w.db.kysely.selectFrom('tasks').select(['status', 'completion_note']).where('id', '=', task.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'done', completion_note: null });
+    await expectConverged(w, d);
   });
 });

@@ -16,10 +16,6 @@
  */
 import { expect } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { sql } from 'kysely';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../../src/server/app';
-import { insertDataset } from '../../../src/server/seed/insert';
 import { GridPatrolDB, ENTITY_TABLES } from '../../../src/client/db/database';
 import { createSyncEngine, type LockManagerLike, type SyncEngine, type SyncResult } from '../../../src/client/sync/engine';
 import { createHttpTransport } from '../../../src/client/sync/transport';
@@ -27,8 +23,8 @@ import type { VisitDraft } from '../../../src/client/db/repositories';
 import type { EntityName } from '../../../src/domain/enums';
 import { uuidv7 } from '../../../src/domain/ids';
 import type { PullResponse } from '../../../src/domain/sync';
-import { buildSmallCounty, makeVisit, TEST_PASSWORD, type SmallCounty } from '../../factories';
-import { openTestDb, testConfig, type BackendName, type TestDb } from '../harness';
+import { makeVisit } from '../../factories';
+import { setupContext, type BackendName, type Session, type TestContext } from '../harness';
 
 export type Endpoint = 'push' | 'pull' | 'blob';
 
@@ -118,16 +114,9 @@ export function faultyFetch(faults: Fault[], traffic: Traffic[]): typeof fetch {
   };
 }
 
-export interface HttpSession {
-  token: string;
-  deviceId: string;
-  userId: string;
-  headers: Record<string, string>;
-}
-
 export interface Device {
   username: string;
-  session: HttpSession;
+  session: Session;
   factory: IDBFactory;
   db: GridPatrolDB;
   engine: SyncEngine;
@@ -145,35 +134,27 @@ export interface Device {
   close(): void;
 }
 
-export interface ClientWorld {
-  backend: BackendName;
-  testDb: TestDb;
-  app: FastifyInstance;
+/** The test context (database, seeded county, app), its app listening on `baseUrl`, and devices. */
+export interface ClientWorld extends TestContext {
   baseUrl: string;
-  county: SmallCounty;
-  login(username: string, deviceId?: string): Promise<HttpSession>;
   /** A signed-in device with a fresh local database (nothing synced yet). */
   device(username: string, options?: { deviceId?: string; locks?: LockManagerLike | null }): Promise<Device>;
   userId(username: string): string;
   /** What the server holds for `username`, as a fresh full pull shows it: `entity:id` → row. */
-  serverView(session: HttpSession): Promise<Map<string, Record<string, unknown>>>;
-  close(): Promise<void>;
+  serverView(session: Session): Promise<Map<string, Record<string, unknown>>>;
 }
 
 /** Locks that lock nothing: two tabs of a browser without Web Locks. */
 export const noLocks: LockManagerLike = { request: (_name, callback) => callback() };
 
 export async function startClientWorld(backend: BackendName): Promise<ClientWorld> {
-  const testDb = await openTestDb(backend);
-  const county = buildSmallCounty();
-  await insertDataset(testDb.db.kysely, county.dataset);
-  const app = await buildApp(testConfig, { db: testDb.db, clientDir: '/nonexistent' });
+  const ctx = await setupContext(backend);
+  const { app, county } = ctx;
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no address');
   const baseUrl = `http://127.0.0.1:${address.port}`;
   const devices: Device[] = [];
-  let n = 0;
 
   const userId = (username: string) => {
     const u = county.dataset.users.find((x) => x.username === username);
@@ -181,18 +162,7 @@ export async function startClientWorld(backend: BackendName): Promise<ClientWorl
     return u.id;
   };
 
-  async function login(username: string, deviceId = `dev-${username}-${++n}-${uuidv7().slice(-6)}`): Promise<HttpSession> {
-    const res = await fetch(`${baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: TEST_PASSWORD, deviceId }),
-    });
-    if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
-    const { token } = (await res.json()) as { token: string };
-    return { token, deviceId, userId: userId(username), headers: { authorization: `Bearer ${token}`, 'x-device-id': deviceId } };
-  }
-
-  function makeDevice(username: string, session: HttpSession, factory: IDBFactory, locks: LockManagerLike | null): Device {
+  function makeDevice(username: string, session: Session, factory: IDBFactory, locks: LockManagerLike | null): Device {
     const db = new GridPatrolDB(session.userId, { indexedDB: factory, IDBKeyRange });
     const faults: Fault[] = [];
     const traffic: Traffic[] = [];
@@ -209,13 +179,14 @@ export async function startClientWorld(backend: BackendName): Promise<ClientWorl
       traffic,
       sync: () => engine.syncOnce(),
       async settle() {
-        for (let i = 0; i < 5; i++) {
+        for (let i = 0; i < SETTLE_ATTEMPTS; i++) {
           try {
             await engine.syncOnce();
             if ((await db.outbox.count()) === 0) return;
           } catch {
             // a fault injected for this attempt; the next one goes through
           }
+          await pause();
         }
         throw new Error(`${username}: the outbox did not drain: ${JSON.stringify(await db.outbox.toArray())}`);
       },
@@ -252,15 +223,11 @@ export async function startClientWorld(backend: BackendName): Promise<ClientWorl
   }
 
   return {
-    backend,
-    testDb,
-    app,
+    ...ctx,
     baseUrl,
-    county,
-    login,
     userId,
     async device(username, options = {}) {
-      const session = await login(username, options.deviceId);
+      const session = await ctx.login(username, options.deviceId);
       const d = makeDevice(username, session, new IDBFactory(), options.locks === undefined ? null : options.locks);
       devices.push(d);
       return d;
@@ -290,8 +257,7 @@ export async function startClientWorld(backend: BackendName): Promise<ClientWorl
     },
     async close() {
       for (const d of devices) d.close();
-      await app.close();
-      await testDb.close();
+      await ctx.close();
     },
   };
 }
@@ -309,26 +275,33 @@ export async function localView(db: GridPatrolDB): Promise<Map<string, Record<st
  * The invariant of every case: the device has nothing left to send, and its tables equal what the
  * server shows this user (no row missing, none extra, none different).
  */
+/**
+ * What a push committed reaches pulls once every older transaction on the PostgreSQL server has ended
+ * (the xid horizon, SPEC §8); other test files' transactions on the same server can hold it back for a
+ * moment. Until then the device keeps its acknowledged entries. Syncs again, as the device's own
+ * triggers would, while only acknowledged entries wait (bounded); an unacknowledged one is a failure
+ * the caller's assertions report.
+ */
+export async function syncPastHorizon(device: Device, done: () => Promise<boolean> = () => Promise.resolve(true)): Promise<void> {
+  for (let i = 0; i < SETTLE_ATTEMPTS; i++) {
+    const waiting = await device.db.outbox.where('acked').equals(1).count();
+    if (waiting === 0 && (await done())) return;
+    await pause();
+    await device.sync();
+  }
+}
+
+const SETTLE_ATTEMPTS = 40;
+const pause = () => new Promise((resolve) => setTimeout(resolve, 50));
+
 export async function expectConverged(world: ClientWorld, device: Device): Promise<void> {
+  await syncPastHorizon(device);
   expect(await device.db.outbox.toArray()).toEqual([]);
   expect(await device.db.shadows.toArray()).toEqual([]);
   const server = await world.serverView(device.session);
   const local = await localView(device.db);
   expect([...local.keys()].sort()).toEqual([...server.keys()].sort());
   for (const [key, row] of server) expect(local.get(key), key).toEqual(row);
-}
-
-/** How many rows of `table` have an id in `ids`. */
-export async function countIds(world: ClientWorld, table: 'visits' | 'subjects' | 'ledger_events' | 'cases', ids: string[]): Promise<number> {
-  if (ids.length === 0) return 0;
-  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)} WHERE id = ANY(${sql.val(ids)}::uuid[])`.execute(world.testDb.db.kysely);
-  return rows[0]!.n;
-}
-
-/** The server's position for `clientId` (0 when it does not know the client). */
-export async function lastMutationIdOf(world: ClientWorld, clientId: string): Promise<number> {
-  const row = await world.testDb.db.kysely.selectFrom('sync_client').select('last_mutation_id').where('client_id', '=', clientId).executeTakeFirst();
-  return Number(row?.last_mutation_id ?? 0);
 }
 
 /**

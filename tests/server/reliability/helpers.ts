@@ -18,9 +18,9 @@ export async function sign(v: Visit): Promise<Visit> {
 }
 
 /** A valid visit by `session`'s user at `placeId` (template of the small county), hash signed. */
-export async function signedVisit(ctx: TestContext, session: Session, userId: string, o: Partial<Visit> & { placeId: string }): Promise<Visit> {
+export async function signedVisit(ctx: TestContext, session: Session, o: Partial<Visit> & { placeId: string }): Promise<Visit> {
   const templateId = ctx.county.dataset.templates[0]!.id;
-  return sign(makeVisit({ templateId, inspectorIds: [userId], deviceId: session.deviceId, clockOffsetMs: null, ...o }));
+  return sign(makeVisit({ templateId, inspectorIds: [session.userId], deviceId: session.deviceId, clockOffsetMs: null, ...o }));
 }
 
 let atCounter = 0;

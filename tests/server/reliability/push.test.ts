@@ -2,41 +2,28 @@
  * Reliability of push (SPEC §8), on PGlite and PostgreSQL: whatever is resent, reordered, poisoned or
  * interrupted, every mutation takes effect exactly once and the queue never wedges.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { MUTATIONS } from '../../../src/server/sync/mutations';
 import { push } from '../../../src/server/sync/push';
 import { AppError } from '../../../src/server/errors';
 import type { Visit } from '../../../src/domain/entities';
-import { backends, setupContext, type Session, type TestContext } from '../harness';
+import { backends, countIds, lastMutationIdOf, useContext } from '../harness';
 import { mutation, newClientId, pushOk, pushRaw, signedVisit, submit, viewerOf } from './helpers';
 
 describe.each(backends)('push reliability on %s', (backend) => {
-  let ctx: TestContext;
-  let worker: Session;
-  let workerId: string;
-  beforeAll(async () => {
-    ctx = await setupContext(backend);
-    worker = await ctx.login('worker0');
-    workerId = ctx.county.users.workers[0]!.id;
-  });
-  afterAll(() => ctx.close());
+  const { ctx, sessions: [worker] } = useContext(backend, ['worker0']);
 
-  const visits = (n: number) => Promise.all(Array.from({ length: n }, () => signedVisit(ctx, worker, workerId, { placeId: ctx.county.dataset.places[1]!.id })));
-  const stored = async (vs: Visit[]) => {
-    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM visits WHERE id = ANY(${sql.val(vs.map((v) => v.id))}::uuid[])`.execute(ctx.db.kysely);
-    return rows[0]!.n;
-  };
-  const lastOf = async (clientId: string) =>
-    Number((await ctx.db.kysely.selectFrom('sync_client').select('last_mutation_id').where('client_id', '=', clientId).executeTakeFirst())?.last_mutation_id ?? 0);
+  const visits = (n: number) => Promise.all(Array.from({ length: n }, () => signedVisit(ctx, worker, { placeId: ctx.county.dataset.places[1]!.id })));
+  const stored = (vs: Visit[]) => countIds(ctx, 'visits', vs.map((v) => v.id));
 
   it('1: the same batch pushed twice (response lost after commit) is answered with duplicates, one row each', async () => {
     const clientId = newClientId();
     const vs = await visits(5);
     const batch = vs.map((v, i) => submit(i + 1, v));
     const first = await pushOk(ctx, worker, clientId, batch);
-    expect(first.results.every((r) => r.status === 'applied')).toBe(true);
+    expect(first.results).toEqual(batch.map((m) => ({ seq: m.seq, status: 'applied' })));
     const second = await pushOk(ctx, worker, clientId, batch);
     expect(second).toEqual({ lastMutationId: 5, results: batch.map((m) => ({ seq: m.seq, status: 'duplicate' })) });
     expect(await stored(vs)).toBe(5);
@@ -80,7 +67,7 @@ describe.each(backends)('push reliability on %s', (backend) => {
     expect(res.results.map((r) => r.status)).toEqual(['applied', 'rejected', 'rejected', 'applied', 'applied']);
     expect(res.lastMutationId).toBe(5);
     const again = await pushOk(ctx, worker, clientId, batch);
-    expect(again.results.every((r) => r.status === 'duplicate')).toBe(true);
+    expect(again.results).toEqual(batch.map((m) => ({ seq: m.seq, status: 'duplicate' })));
     expect(await stored(vs)).toBe(3);
   });
 
@@ -116,14 +103,14 @@ describe.each(backends)('push reliability on %s', (backend) => {
     const err = await push(ctx.db.kysely, viewer, { clientId, mutations: batch.slice(1) }, { registry }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).status).toBe(503);
-    expect(await lastOf(clientId)).toBe(1);
+    expect(await lastMutationIdOf(ctx, clientId)).toBe(1);
     expect(await records()).toBe(before);
 
     failing = false;
     const retry = await push(ctx.db.kysely, viewer, { clientId, mutations: batch }, { registry });
     expect(retry.results.map((r) => r.status)).toEqual(['duplicate', 'applied', 'applied', 'applied']);
     expect(await stored(vs)).toBe(3);
-    expect(await lastOf(clientId)).toBe(4);
+    expect(await lastMutationIdOf(ctx, clientId)).toBe(4);
   });
 
   it('4b: an unexpected failure of the batched insert falls back to one savepoint per mutation, same outcome', async () => {

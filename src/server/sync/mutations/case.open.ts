@@ -1,4 +1,4 @@
-import { caseOpening, newCase } from '../../../domain/cases';
+import { caseOpening, caseOpeningRefusal, newCase } from '../../../domain/cases';
 import { caseToRow } from '../../cases/rows';
 import type { ScopeKeys } from '../../scope/keys';
 import { keysInScope, keysOf, keysOfGrid, placeForCaller } from '../access';
@@ -16,10 +16,8 @@ export const caseOpen = defineMutation('case.open@1', {
     const me = viewer.user.id;
     const role = viewer.user.role;
     const outcome = { entity: 'case', entityId: c.id };
-    const allowed = caseOpening(role);
-    if (!allowed.sources.includes(c.source) || (allowed.placeRequired && !c.placeId)) {
-      throw new Rejection('forbidden', role === 'building_manager' ? '楼栋长只能就本楼栋报告线索' : '网格员只能登记巡查发现的线索');
-    }
+    const refusal = caseOpeningRefusal(role, c);
+    if (refusal) throw new Rejection('forbidden', refusal);
 
     const existing = await ctx.trx.selectFrom('cases').select(['id', 'reported_by']).where('id', '=', c.id).executeTakeFirst();
     if (existing) {
@@ -35,7 +33,7 @@ export const caseOpen = defineMutation('case.open@1', {
     const evidence = [...new Set(c.events.flatMap((e) => e.evidence))];
     await attachEvidence(ctx, evidence, { entity: 'case', rowId: c.id, keys, placeId: c.placeId ?? null });
 
-    const manager = role === 'building_manager';
+    const { keepsLinks } = caseOpening(role);
     const opened = newCase({
       id: c.id,
       source: c.source,
@@ -49,9 +47,9 @@ export const caseOpen = defineMutation('case.open@1', {
       address: c.address ?? null,
       lat: c.lat ?? null,
       lng: c.lng ?? null,
-      subjectIds: manager ? [] : c.subjectIds,
+      subjectIds: keepsLinks ? c.subjectIds : [],
       categories: c.categories,
-      visitId: manager ? null : (c.visitId ?? null),
+      visitId: keepsLinks ? (c.visitId ?? null) : null,
       note: c.events[0]?.note ?? null,
       evidence,
     });

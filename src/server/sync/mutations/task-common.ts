@@ -7,11 +7,13 @@ import type { TaskRow } from '../../db/schema';
 import { keysInScope } from '../access';
 import { Rejection, type MutationContext, type MutationOutcome } from '../registry';
 
+/** `check`: what the move needs besides the state machine, run on the locked task once that allows it. */
 export async function moveTask(
   ctx: MutationContext,
   taskId: string,
   to: 'in_progress' | 'done',
   note?: string,
+  check?: (task: TaskRow) => Promise<void>,
 ): Promise<MutationOutcome> {
   const task: TaskRow | undefined = await ctx.trx.selectFrom('tasks').selectAll().where('id', '=', taskId).forUpdate().executeTakeFirst();
   ctx.load.invalidate('task', taskId);
@@ -20,6 +22,7 @@ export async function moveTask(
   if (!move.ok) throw new Rejection(move.code, move.message);
   const outcome: MutationOutcome = { entity: 'task', entityId: taskId };
   if (move.duplicate) return { ...outcome, status: 'duplicate' };
+  await check?.(task);
   await ctx.trx
     .updateTable('tasks')
     .set((eb) => ({ status: to, version: eb('version', '+', 1), ...(note ? { completion_note: note } : {}) }))

@@ -3,7 +3,7 @@
  * authorisation, its hash and its checklist, then inserted if absent (SPEC §8: append-only).
  */
 import type { Visit } from '../../../domain/entities';
-import { validateAnswers, visitEvidence } from '../../../domain/rules';
+import { isOpenSelfCheck, mayAmendVisit, validateAnswers, visitEvidence } from '../../../domain/rules';
 import type { PlaceKind } from '../../../domain/enums';
 import { keysOf, placeForCaller } from '../access';
 import { attachEvidence, Rejection, type MutationContext, type MutationOutcome, type PrefetchKeys } from '../registry';
@@ -38,12 +38,7 @@ export async function storeVisit(ctx: MutationContext, visit: Visit): Promise<Mu
 
   const place = placeForCaller(viewer, await ctx.load.place(visit.placeId));
   const selfCheck = viewer.user.role === 'building_manager';
-  if (selfCheck) {
-    // A building manager only self-checks their own premises, openly: never a task, never covert.
-    if (visit.style !== 'open' || visit.unannounced || visit.taskId || !visit.selfCheck) {
-      throw new Rejection('forbidden', '楼栋长只能提交本楼栋的公开自查记录');
-    }
-  }
+  if (selfCheck && !isOpenSelfCheck(visit)) throw new Rejection('forbidden', '楼栋长只能提交本楼栋的公开自查记录');
   const template = await ctx.load.template(visit.templateId);
   if (!template || template.version !== visit.templateVersion) {
     throw new Rejection('template_not_found', '检查表不存在或版本不符');
@@ -60,8 +55,11 @@ export async function storeVisit(ctx: MutationContext, visit: Visit): Promise<Mu
   }
   if (visit.amendsVisitId) {
     const amended = await ctx.load.visit(visit.amendsVisitId);
-    const visible = amended && (selfCheck ? amended.inspector_ids.includes(me) : amended.grid_id === place.grid_id);
+    const mayAmend = !!amended && mayAmendVisit(viewer.user, { inspectorIds: amended.inspector_ids });
+    // A building manager sees only their own visits: another's is "not found", like a missing one.
+    const visible = amended && (selfCheck ? mayAmend : amended.grid_id === place.grid_id);
     if (!visible || amended.place_id !== visit.placeId) throw new Rejection('amended_visit_not_found', '被更正的检查记录不存在或不属于本场所');
+    if (!mayAmend) throw new Rejection('forbidden', '只有该检查记录的检查人员可以更正它');
   }
 
   const keys = keysOf(place);
@@ -84,9 +82,7 @@ export async function storeVisit(ctx: MutationContext, visit: Visit): Promise<Mu
     hash: visit.hash,
     place_id: visit.placeId,
     inspector_ids: visit.inspectorIds,
-    style: visit.style,
-    unannounced: visit.unannounced,
-    ...keys,
+    grid_id: keys.grid_id,
   });
   return outcome;
 }

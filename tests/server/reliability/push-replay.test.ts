@@ -1,0 +1,86 @@
+/**
+ * A push batch whose buffered visit INSERT finds a row another transaction stored meanwhile
+ * (PostgreSQL only: it needs a second connection holding that row uncommitted). The push rolls the
+ * segment back and replays it one mutation per savepoint: the concurrent visit is a duplicate, every
+ * other mutation is applied exactly once, and the batch goes on after the replay (here the flush
+ * runs in mid-batch, before a task start, and the visits after it go the fast way again).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { insertVisits } from '../../../src/server/sync/visit-insert';
+import { backends, setupContext, type Session, type TestContext } from '../harness';
+import { mutation, newClientId, pushOk, signedVisit, submit } from './helpers';
+
+describe.skipIf(!backends.includes('postgres'))('push replay after a concurrent insert, on postgres', () => {
+  let ctx: TestContext;
+  let worker: Session;
+  let workerId: string;
+  beforeAll(async () => {
+    ctx = await setupContext('postgres');
+    worker = await ctx.login('worker0');
+    workerId = ctx.county.users.workers[0]!.id;
+  });
+  afterAll(() => ctx.close());
+
+  /** Resolves once a statement of ours waits for a lock (the push's INSERT behind the held row). */
+  async function untilBlocked(): Promise<void> {
+    for (let i = 0; i < 500; i++) {
+      const { rows } = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO visits%' AND datname = current_database()`.execute(ctx.db.kysely);
+      if (rows[0]!.n > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('the push never waited for the concurrent row');
+  }
+
+  it('replays the segment slowly: the concurrent visit is a duplicate, the others applied once', async () => {
+    const placeId = ctx.county.dataset.places[1]!.id;
+    const visits = await Promise.all(Array.from({ length: 5 }, () => signedVisit(ctx, worker, { placeId })));
+    const keys = await ctx.db.kysely.selectFrom('places').select(['county_id', 'township_id', 'grid_id']).where('id', '=', placeId).executeTakeFirstOrThrow();
+
+    // Another transaction stores visit 2 and holds it uncommitted until the push waits for it.
+    let commit!: () => void;
+    const held = ctx.db.kysely.transaction().execute(async (trx) => {
+      await insertVisits(trx, [{ visit: visits[1]!, keys, flags: [], clockOffsetMs: null, receivedAt: new Date() }]);
+      await new Promise<void>((resolve) => (commit = resolve));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const task = ctx.county.dataset.tasks.find((t) => t.assigneeIds.includes(workerId) && t.status === 'assigned')!;
+    const clientId = newClientId();
+    const batch = [submit(1, visits[0]!), submit(2, visits[1]!), submit(3, visits[2]!), mutation(4, 'task.start@1', { taskId: task.id, at: new Date().toISOString() }), submit(5, visits[3]!), submit(6, visits[4]!)];
+    const pushed = pushOk(ctx, worker, clientId, batch);
+    await untilBlocked();
+    commit();
+    await held;
+    const res = await pushed;
+
+    expect(res).toEqual({
+      lastMutationId: 6,
+      results: [
+        { seq: 1, status: 'applied' },
+        { seq: 2, status: 'duplicate' },
+        { seq: 3, status: 'applied' },
+        { seq: 4, status: 'applied' },
+        { seq: 5, status: 'applied' },
+        { seq: 6, status: 'applied' },
+      ],
+    });
+    const stored = await ctx.db.kysely
+      .selectFrom('visits')
+      .select(['id', sql<number>`count(*) OVER (PARTITION BY id)::int`.as('copies')])
+      .where('id', 'in', visits.map((v) => v.id))
+      .execute();
+    expect(stored.map((r) => r.id).sort()).toEqual(visits.map((v) => v.id).sort());
+    expect(stored.every((r) => r.copies === 1)).toBe(true);
+
+    const started = await ctx.db.kysely.selectFrom('tasks').select('status').where('id', '=', task.id).executeTakeFirstOrThrow();
+    expect(started.status).toBe('in_progress');
+    // The batch is recorded once, as applied work of seqs 1..6.
+    const batches = await ctx.db.kysely.selectFrom('sync_batch').select(['first_seq', 'last_seq', 'applied', 'duplicates']).where('client_id', '=', clientId).execute();
+    expect(batches.map((b) => ({ ...b, first_seq: Number(b.first_seq), last_seq: Number(b.last_seq) }))).toEqual([
+      { first_seq: 1, last_seq: 6, applied: 5, duplicates: 1 },
+    ]);
+  });
+});
