@@ -3,6 +3,7 @@ import { createApp } from 'vue';
 import { createWebHistory } from 'vue-router';
 import './styles/vant.css';
 import './styles/base.css';
+import './components/layout.css';
 import App from './App.vue';
 import { createAppRouter } from './router';
 

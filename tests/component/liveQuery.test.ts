@@ -1,8 +1,9 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
-import { effectScope, nextTick, ref } from 'vue';
+import { effectScope, ref } from 'vue';
 import { useLiveQuery } from '../../src/client/composables/useLiveQuery';
+import { settle } from './support';
 
 class Notes extends Dexie {
   notes!: Dexie.Table<{ id: string; grid: string }, string>;
@@ -10,11 +11,6 @@ class Notes extends Dexie {
     super(`live-query-test-${Math.random()}`);
     this.version(1).stores({ notes: 'id, grid' });
   }
-}
-
-async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
-  await nextTick();
 }
 
 describe('useLiveQuery', () => {
@@ -30,15 +26,15 @@ describe('useLiveQuery', () => {
     const grid = ref('a');
     const scope = effectScope();
     const q = scope.run(() => useLiveQuery(() => db.notes.where('grid').equals(grid.value).count(), -1, [grid]))!;
-    await until(() => q.value.value === 1);
+    await settle(() => q.value.value === 1);
     expect(q.ready.value).toBe(true);
 
     await db.notes.put({ id: '3', grid: 'a' });
-    await until(() => q.value.value === 2);
+    await settle(() => q.value.value === 2);
     expect(q.value.value).toBe(2);
 
     grid.value = 'b';
-    await until(() => q.value.value === 1);
+    await settle(() => q.value.value === 1);
     expect(q.value.value).toBe(1);
 
     scope.stop();

@@ -23,12 +23,13 @@ export interface UnsentSummary {
   oldestAt: string | null;
 }
 
-/** Reads the outbox in one transaction: entries not yet pushed, oldest first by seq. */
+/** The outbox entries not yet pushed and the oldest of them, in one read: for sign-out, and live in the sync store. */
 export async function unsentSummary(db: GridPatrolDB): Promise<UnsentSummary> {
   return db.transaction('r', db.outbox, async () => {
-    // `acked` leads the [acked+seq] index, so `first()` is the oldest entry.
-    const query = db.outbox.where('acked').equals(0);
-    const [pending, first] = await Promise.all([query.count(), query.first()]);
+    // A collection per read: `first()` limits the collection it is called on. `acked` leads the
+    // [acked+seq] index, so `first()` is the oldest entry.
+    const unsent = () => db.outbox.where('acked').equals(0);
+    const [pending, first] = await Promise.all([unsent().count(), unsent().first()]);
     return { pending, oldestAt: first?.at ?? null };
   });
 }

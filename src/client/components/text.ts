@@ -1,5 +1,6 @@
-/** UI text of the shared components (sync badge, sign-out, place and task bits). */
+/** UI text of the shared components (sync badge, sign-out, risk tag, place and task bits). */
 export const COMPONENT_TEXT = {
+  risk: (level: string) => `${level}风险`,
   needsReauth: '登录已失效：本机数据照常可用，请在「同步状态」页重新登录以继续同步',
   syncBadge: {
     online: '在线',

@@ -20,7 +20,7 @@ export class NotFoundError extends Error {
   }
 }
 
-/** A case transition the state machine refuses; `message` is the domain's Chinese reason. */
+/** A step a domain state machine refuses (a case, a task, a subject's listing); `message` is the domain's Chinese reason. */
 export class IllegalTransitionError extends Error {
   override readonly name = 'IllegalTransitionError';
   readonly code = 'illegal_transition';
@@ -39,4 +39,16 @@ export function isQuotaExceeded(e: unknown): boolean {
     cur = next;
   }
   return false;
+}
+
+/**
+ * What to tell the user when a write failed, in Chinese: our own errors carry their message (a full
+ * disk, a missing row, a refusal with the domain's reason), a full disk the browser reports directly
+ * becomes `StorageFullError`'s; anything else — Dexie's and the browser's English, technical
+ * messages — reads as `fallback`.
+ */
+export function userMessage(error: unknown, fallback: string): string {
+  if (error instanceof StorageFullError || error instanceof NotFoundError || error instanceof IllegalTransitionError) return error.message;
+  if (isQuotaExceeded(error)) return new StorageFullError(error).message;
+  return fallback;
 }

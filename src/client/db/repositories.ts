@@ -13,6 +13,7 @@ import { newCase, transitionCase as transitionCaseRule, type NewCaseInput } from
 import { sha256Hex, visitHash } from '../../domain/canonical';
 import { uuidv7 } from '../../domain/ids';
 import { CASE_OPENING_OUTCOMES, findingsFromAnswers, visitCaseCategories, visitEvidence } from '../../domain/rules';
+import { changeListing as changeListingRule, entryListing, type ListingChange } from '../../domain/subjects';
 import { taskMove } from '../../domain/tasks';
 import type { MutationArgs, MutationName } from '../../domain/sync';
 import { rowKey, type BlobRow, type GridPatrolDB } from './database';
@@ -103,6 +104,29 @@ export async function townshipOf(db: GridPatrolDB, gridId: string): Promise<stri
   return undefined;
 }
 
+/** Where a case about a place is: the place's grid and township, its address and position. */
+export type CaseSite = Required<Pick<NewCaseInput, 'gridId' | 'townshipId' | 'placeId' | 'address' | 'lat' | 'lng'>>;
+
+/**
+ * A place and the site of a case about it. The township comes from the regions on the device, or
+ * `fallbackTownshipId` when they have not arrived yet; a missing place or township throws
+ * `NotFoundError`.
+ */
+export async function caseSiteOf(
+  db: GridPatrolDB,
+  placeId: string,
+  fallbackTownshipId?: string | null,
+): Promise<{ place: Place; site: CaseSite }> {
+  const place = await db.places.get(placeId);
+  if (!place) throw new NotFoundError('place', placeId);
+  const townshipId = (await townshipOf(db, place.gridId)) ?? fallbackTownshipId;
+  if (!townshipId) throw new NotFoundError('region', place.gridId);
+  return {
+    place,
+    site: { gridId: place.gridId, townshipId, placeId: place.id, address: place.address, lat: place.lat, lng: place.lng },
+  };
+}
+
 class ChainMoved extends Error {}
 const CHAIN_ATTEMPTS = 30;
 
@@ -123,19 +147,11 @@ async function saveVisit(
     const unhashed: Omit<Visit, 'hash'> = { ...draft, findings, prevHash };
     let caseRow: Case | null = null;
     if (name === 'visit.submit@1' && CASE_OPENING_OUTCOMES.includes(draft.outcome)) {
-      const place = await db.places.get(draft.placeId);
-      if (!place) throw new NotFoundError('place', draft.placeId);
-      const townshipId = await townshipOf(db, place.gridId);
-      if (!townshipId) throw new NotFoundError('region', place.gridId);
+      const { place, site } = await caseSiteOf(db, draft.placeId);
       const input: NewCaseInput = {
         // A building manager's self-check reports on their own premises, not a patrol.
         source: draft.selfCheck ? 'building_manager' : 'patrol',
-        gridId: place.gridId,
-        townshipId,
-        placeId: place.id,
-        address: place.address,
-        lat: place.lat,
-        lng: place.lng,
+        ...site,
         subjectIds: draft.subjectIds,
         categories: visitCaseCategories(template, { answers: draft.answers, findings, outcome: draft.outcome }),
         summary:
@@ -257,10 +273,7 @@ export async function createSubject(db: GridPatrolDB, draft: SubjectDraft, opts?
   const subject: Subject = {
     ...draft,
     id: draft.id ?? uuidv7(),
-    status: 'listed',
-    listedAt: at,
-    delistedAt: null,
-    delistedReason: null,
+    ...entryListing(at, draft.listedReason),
     version: 0,
   };
   const event: LedgerEvent = { id: uuidv7(), subjectId: subject.id, action: 'list', at, by: db.userId, reason: draft.listedReason, diff: {} };
@@ -300,11 +313,12 @@ export async function updateSubject(
   });
 }
 
+/** 出账 or 重新入账 by the domain's rule: a refusal throws `IllegalTransitionError` and writes nothing. */
 async function changeListing(
   db: GridPatrolDB,
   id: string,
   reason: string,
-  action: 'delist' | 'relist',
+  action: ListingChange,
   opts?: RepoOptions,
 ): Promise<Subject> {
   const at = nowIso(opts);
@@ -312,20 +326,11 @@ async function changeListing(
   return write(db, [db.subjects, db.ledgerEvents, db.outbox], async () => {
     const before = await db.subjects.get(id);
     if (!before) throw new NotFoundError('subject', id);
-    const after: Subject =
-      action === 'delist'
-        ? { ...before, status: 'delisted', delistedAt: at, delistedReason: reason }
-        : { ...before, status: 'listed', listedAt: at, listedReason: reason, delistedAt: null, delistedReason: null };
+    const change = changeListingRule(before, { action, reason, at, by: db.userId, eventId });
+    if (!change.ok) throw new IllegalTransitionError(change.message);
+    const after: Subject = { ...before, ...change.listing };
     await db.subjects.put(after);
-    await db.ledgerEvents.add({
-      id: eventId,
-      subjectId: id,
-      action,
-      at,
-      by: db.userId,
-      reason,
-      diff: { status: { from: before.status, to: after.status } },
-    });
+    await db.ledgerEvents.add(change.event);
     const name = action === 'delist' ? 'subject.delist@1' : 'subject.relist@1';
     await appendOutbox(db, name, { id, reason, eventId, at }, at, [
       { entity: 'subject', id, before },
@@ -394,10 +399,9 @@ export async function transitionCase(
   return write(db, [db.cases, db.outbox], async () => {
     const before = await db.cases.get(caseId);
     if (!before) throw new NotFoundError('case', caseId);
-    const result = transitionCaseRule(before, { to: input.to, by: db.userId, at, note: input.note ?? null, evidence });
+    const result = transitionCaseRule(before, { id: eventId, to: input.to, by: db.userId, at, note: input.note ?? null, evidence });
     if (!result.ok) throw new IllegalTransitionError(result.message);
-    const events = result.case.events.map((e, i, all) => (i === all.length - 1 ? { ...e, id: eventId } : e));
-    const after: Case = { ...result.case, events };
+    const after = result.case;
     await db.cases.put(after);
     await appendOutbox(
       db,

@@ -20,3 +20,23 @@ export async function rowSyncState(db: GridPatrolDB, entity: EntityName, id: str
   if (outbox.length === 0) return { state: 'synced' };
   return { state: outbox.every((e) => e.acked === 1) ? 'acked' : 'pending' };
 }
+
+/**
+ * The ids among `ids` whose row has a change saved on the device and not yet accepted by the server
+ * (`pending` above), for lists: read through the outbox's `keys` index and its primary keys only,
+ * never the entries' arguments.
+ */
+export async function pendingRowIds(db: GridPatrolDB, entity: EntityName, ids: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  if (ids.length === 0) return out;
+  const unsent = new Set(await db.outbox.where('acked').equals(0).primaryKeys());
+  if (unsent.size === 0) return out;
+  const prefix = rowKey(entity, '');
+  await db.outbox
+    .where('keys')
+    .anyOf(ids.map((id) => rowKey(entity, id)))
+    .eachKey((key, cursor) => {
+      if (typeof key === 'string' && unsent.has(cursor.primaryKey)) out.add(key.slice(prefix.length));
+    });
+  return out;
+}

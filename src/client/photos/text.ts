@@ -6,5 +6,4 @@ export const PHOTO_TEXT = {
   photo: (n: number) => `照片 ${n}`,
   missing: '照片不在本机',
   failed: '照片处理失败，请重试',
-  count: (n: number) => `${n} 张照片`,
 } as const;

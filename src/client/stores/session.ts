@@ -14,9 +14,8 @@ import type { Role } from '../../domain/enums';
 import { ApiError, fetchMe, login as apiLogin, logout as apiLogout } from '../api';
 import { hasIndexedDb, isLocalFirstRole, unsentSummary, type UnsentSummary } from '../auth/localData';
 import { checkVerifier, saveVerifier, updateVerifier } from '../auth/verifier';
-import { closeUserDb, openUserDb } from '../db/database';
+import { openUserDb } from '../db/database';
 import { getDeviceId } from '../device';
-import { useSyncStore } from './sync';
 
 const STORAGE_KEY = 'grid-patrol.session';
 /** How long an offline unlock without a valid token lasts: a long shift. */
@@ -181,15 +180,15 @@ export const useSessionStore = defineStore('session', () => {
 
   /**
    * Signs out — unless work on this device has not reached the server: then nothing changes and the
-   * result says how much and since when. The local database and the verifier stay for a later unlock.
+   * result says how much and since when. The local database and the verifier stay for a later unlock;
+   * the app's local session (auth/useLocalSession.ts) stops syncing and closes the database once the
+   * user is gone.
    */
   async function logout(): Promise<SignOutResult> {
     const signedIn = user.value;
     if (signedIn && isLocalFirstRole(signedIn.role) && hasIndexedDb()) {
       const unsent = await unsentSummary(openUserDb(signedIn.id));
       if (unsent.pending > 0) return { ok: false, ...unsent };
-      useSyncStore().disconnect();
-      closeUserDb(signedIn.id);
     }
     const current = token.value;
     clear();

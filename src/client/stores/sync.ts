@@ -9,6 +9,7 @@
 import { liveQuery, type Subscription } from 'dexie';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
+import { unsentSummary } from '../auth/localData';
 import type { GridPatrolDB } from '../db/database';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions, type SyncState } from '../sync/engine';
 import { buildUnsentExport, downloadFile, unsentExportFile } from '../sync/exportUnsent';
@@ -97,14 +98,10 @@ export const useSyncStore = defineStore('sync', () => {
     applyState(created.state);
 
     watchQuery(
-      async () => {
-        // `acked` is the leading part of the [acked+seq] index, so this reads in seq order.
-        const first = await database.outbox.where('acked').equals(0).first();
-        return { count: await database.outbox.where('acked').equals(0).count(), oldest: first?.at ?? null };
-      },
+      () => unsentSummary(database),
       (v) => {
-        pendingCount.value = v.count;
-        oldestPendingAt.value = v.oldest;
+        pendingCount.value = v.pending;
+        oldestPendingAt.value = v.oldestAt;
       },
     );
     watchQuery(

@@ -85,14 +85,6 @@ export class ServerError extends TransportError {
   override readonly name = 'ServerError';
 }
 
-/** The sync endpoints, from the one list of server URLs in api.ts. */
-export const SYNC_URLS = {
-  push: URLS.syncPush,
-  pull: URLS.syncPull,
-  blob: URLS.blob,
-  blobUpload: URLS.blobUpload,
-} as const;
-
 export interface TransportAuth {
   token: string | null;
   deviceId: string;
@@ -175,20 +167,20 @@ export function createHttpTransport(
   return {
     async push(body) {
       const { pushResponseSchema } = await protocolSchemas();
-      return checked(pushResponseSchema, await send('POST', SYNC_URLS.push, JSON.stringify(body), 'application/json')) as PushResponse;
+      return checked(pushResponseSchema, await send('POST', URLS.syncPush, JSON.stringify(body), 'application/json')) as PushResponse;
     },
     async pull(body) {
       const { pullResponseSchema } = await protocolSchemas();
-      return checked(pullResponseSchema, await send('POST', SYNC_URLS.pull, JSON.stringify(body), 'application/json')) as PullResponse;
+      return checked(pullResponseSchema, await send('POST', URLS.syncPull, JSON.stringify(body), 'application/json')) as PullResponse;
     },
     async putBlob(sha256, data, contentType) {
       if (data.size <= BLOB_CHUNK_BYTES) {
-        await send('PUT', SYNC_URLS.blob(sha256), data, contentType);
+        await send('PUT', URLS.blob(sha256), data, contentType);
         return;
       }
       const { blobUploadStatusSchema } = await protocolSchemas();
       const status = async (request: Promise<unknown>) => checked(blobUploadStatusSchema, await request) as BlobUploadStatus;
-      let at = await status(send('GET', SYNC_URLS.blobUpload(sha256)));
+      let at = await status(send('GET', URLS.blobUpload(sha256)));
       // Each round stores a chunk or learns the server's offset; more rounds than chunks means the
       // server and this device disagree about the blob: stop and let the next cycle try again.
       for (let round = 0; !at.complete; round++) {
@@ -198,7 +190,7 @@ export function createHttpTransport(
         const chunk = nextChunk(at.offset, data.size);
         try {
           at = await status(
-            send('PUT', SYNC_URLS.blob(sha256), data.slice(chunk.first, chunk.last + 1), contentType, { 'content-range': formatContentRange(chunk) }),
+            send('PUT', URLS.blob(sha256), data.slice(chunk.first, chunk.last + 1), contentType, { 'content-range': formatContentRange(chunk) }),
           );
         } catch (error) {
           // Another attempt stored more (or less) than this device thought: go on from there.

@@ -1,16 +1,16 @@
 import 'fake-indexeddb/auto';
 import { flushPromises } from '@vue/test-utils';
-import Dexie from 'dexie';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { URLS } from '../../../src/client/api';
 import { PBKDF2_ITERATIONS, readVerifier } from '../../../src/client/auth/verifier';
-import { closeAllUserDbs, openUserDb, userDbName } from '../../../src/client/db/database';
+import { openUserDb } from '../../../src/client/db/database';
 import { startTask } from '../../../src/client/db/repositories';
 import { UnlockError, useSessionStore } from '../../../src/client/stores/session';
 import { makeTask } from '../../factories';
 import { jsonResponse, loginOf, meOf, stubFetch, userOf } from '../fixtures';
 import { mountApp } from '../mountApp';
+import { dropUserDb } from '../support';
 
 const PASSWORD = 'demo-Pa55word';
 const offline = () => stubFetch(() => Promise.reject(new TypeError('Failed to fetch')));
@@ -41,8 +41,7 @@ describe('offline unlock', () => {
     setActivePinia(createPinia());
   });
   afterEach(async () => {
-    closeAllUserDbs();
-    await Dexie.delete(userDbName(userOf('grid_worker').id));
+    await dropUserDb(userOf('grid_worker').id);
   });
 
   it('keeps a PBKDF2 verifier after an online login, never the password', async () => {
@@ -111,8 +110,7 @@ describe('sign-out', () => {
     setActivePinia(createPinia());
   });
   afterEach(async () => {
-    closeAllUserDbs();
-    await Dexie.delete(userDbName(userOf('grid_worker').id));
+    await dropUserDb(userOf('grid_worker').id);
   });
 
   it('is refused while work waits in the outbox, and says how much and since when', async () => {

@@ -4,6 +4,7 @@ import { sha256Hex, visitHash } from '../../../src/domain/canonical';
 import { makeSubject, makeTask, makeTemplate } from '../../factories';
 import { closeAllUserDbs } from '../../../src/client/db/database';
 import {
+  caseSiteOf,
   createSubject,
   delistSubject,
   completeTask,
@@ -15,7 +16,7 @@ import {
   updatePlace,
   updateSubject,
 } from '../../../src/client/db/repositories';
-import { IllegalTransitionError, StorageFullError } from '../../../src/client/db/errors';
+import { IllegalTransitionError, NotFoundError, StorageFullError } from '../../../src/client/db/errors';
 import type { Task } from '../../../src/domain/entities';
 import { seededDb, visitDraft, type LocalWorld } from './seed';
 
@@ -158,7 +159,7 @@ describe('tasks', () => {
 });
 
 describe('ledger, places and cases', () => {
-  it('creates, updates and delists a subject with ledger events and baseVersion', async () => {
+  it('creates, updates and delists a subject with ledger events and baseVersion, and refuses delisting it twice', async () => {
     const w = await seededDb();
     const { id: _id, version: _v, status: _s, listedAt: _l, delistedAt: _d, delistedReason: _r, ...draft } = makeSubject({ gridId: w.grid.id });
     const subject = await createSubject(w.db, draft);
@@ -172,6 +173,10 @@ describe('ledger, places and cases', () => {
     expect(events.map((e) => e.action).sort()).toEqual(['delist', 'list', 'update']);
     expect(events.find((e) => e.action === 'update')!.diff).toEqual({ name: { from: subject.name, to: '新名称培训中心' } });
     expect(await w.db.subjects.get(subject.id)).toMatchObject({ status: 'delisted', delistedReason: '已注销', name: '新名称培训中心' });
+    // The domain's listing rule: a second 出账 is refused with its reason and writes nothing.
+    await expect(delistSubject(w.db, subject.id, '再次出账')).rejects.toThrow(new IllegalTransitionError('该重点对象已出账'));
+    expect(await w.db.outbox.count()).toBe(3);
+    expect(await w.db.ledgerEvents.where('subjectId').equals(subject.id).count()).toBe(3);
   });
 
   it('patches a place against its version', async () => {
@@ -180,6 +185,25 @@ describe('ledger, places and cases', () => {
     const [e] = await w.db.outbox.toArray();
     expect(e).toMatchObject({ name: 'place.update@1', args: { id: w.place.id, baseVersion: w.place.version, patch: { riskLevel: 'high' } } });
     expect((await w.db.places.get(w.place.id))?.riskLevel).toBe('high');
+  });
+
+  it("finds a case's site from its place and the township above the place's grid", async () => {
+    const w = await seededDb();
+    const { place, site } = await caseSiteOf(w.db, w.place.id, 'not-used');
+    expect(place).toEqual(w.place);
+    expect(site).toEqual({
+      gridId: w.grid.id,
+      townshipId: w.township.id,
+      placeId: w.place.id,
+      address: w.place.address,
+      lat: w.place.lat,
+      lng: w.place.lng,
+    });
+    // Before the regions arrive, only the caller's fallback knows the township.
+    await w.db.regions.clear();
+    expect((await caseSiteOf(w.db, w.place.id, w.township.id)).site.townshipId).toBe(w.township.id);
+    await expect(caseSiteOf(w.db, w.place.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(caseSiteOf(w.db, w.county.id)).rejects.toMatchObject({ entity: 'place' });
   });
 
   it('follows the case state machine and refuses illegal steps without writing', async () => {

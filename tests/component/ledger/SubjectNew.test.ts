@@ -1,10 +1,12 @@
 import 'fake-indexeddb/auto';
 import type { VueWrapper } from '@vue/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TEXT_MAX } from '../../../src/domain/entities';
 import { idNumberCheckChar } from '../../../src/domain/validators';
 import { creditCode } from '../../factories';
 import { mountApp } from '../mountApp';
-import { dropLedger, seedLedger, until } from './world';
+import { settle } from '../support';
+import { dropLedger, seedLedger } from './world';
 
 afterEach(dropLedger);
 
@@ -18,7 +20,7 @@ async function openNew() {
   const w = await seedLedger();
   await w.db.subjects.clear();
   const app = await mountApp('/field/ledger/new');
-  await until(() => app.wrapper.find('[data-test="subject-form"]').exists(), 'the form');
+  await settle(() => app.wrapper.find('[data-test="subject-form"]').exists(), 'the form');
   return { ...w, ...app };
 }
 
@@ -47,16 +49,24 @@ describe('入账 form', () => {
     // Live: the message shows as soon as all 18 characters are typed.
     expect(w.wrapper.find('[data-test="credit-code-error"]').text()).toBe('统一社会信用代码校验位不正确');
     await w.wrapper.find('form').trigger('submit');
-    await until(() => w.wrapper.find('[data-test="form-errors"]').exists(), 'error summary');
+    await settle(() => w.wrapper.find('[data-test="form-errors"]').exists(), 'error summary');
     expect(w.wrapper.find('[data-test="credit-code-error"]').text()).toBe('统一社会信用代码校验位不正确');
     expect(await counts(w)).toEqual({ subjects: 0, events: 0, outbox: 0 });
     expect(w.router.currentRoute.value.name).toBe('field-ledger-new');
   });
 
+  it("holds the name and reason to the domain's limits and the credit code to its charset", async () => {
+    const w = await openNew();
+    expect(w.wrapper.find('[data-test="subject-name"]').attributes('maxlength')).toBe(String(TEXT_MAX.short));
+    expect(w.wrapper.find('[data-test="subject-reason"]').attributes('maxlength')).toBe(String(TEXT_MAX.reason));
+    await fillInstitution(w.wrapper, `${creditCode(7).slice(0, 17)}I`);
+    expect(w.wrapper.find('[data-test="credit-code-error"]').text()).toBe('统一社会信用代码含有无效字符（不使用 I、O、Z、S、V）');
+  });
+
   it('requires a name and a listing reason', async () => {
     const w = await openNew();
     await w.wrapper.find('form').trigger('submit');
-    await until(() => w.wrapper.find('[data-test="reason-error"]').exists(), 'reason error');
+    await settle(() => w.wrapper.find('[data-test="reason-error"]').exists(), 'reason error');
     expect(w.wrapper.text()).toContain('请填写名称');
     expect(w.wrapper.text()).toContain('请选择类别');
     expect(w.wrapper.find('[data-test="reason-error"]').text()).toBe('请填写原因');
@@ -71,7 +81,7 @@ describe('入账 form', () => {
     await w.wrapper.find(`[data-test="place-option-${w.places.sunshine.id}"]`).trigger('click');
     expect(w.wrapper.find(`[data-test="place-option-${w.places.far.id}"]`).exists()).toBe(false);
     await w.wrapper.find('form').trigger('submit');
-    await until(() => w.router.currentRoute.value.name === 'field-ledger-show', 'navigation to the subject');
+    await settle(() => w.router.currentRoute.value.name === 'field-ledger-show', 'navigation to the subject');
 
     const [subject] = await w.db.subjects.toArray();
     expect(subject).toMatchObject({
@@ -93,7 +103,7 @@ describe('入账 form', () => {
     expect(outbox).toHaveLength(1);
     expect(outbox[0]).toMatchObject({ name: 'subject.create@1', args: { subject: { id: subject!.id, creditCode: code }, eventId: events[0]!.id } });
     expect(w.router.currentRoute.value.params.id).toBe(subject!.id);
-    await until(() => w.wrapper.find('[data-test="subject-basics"]').exists(), 'the detail page');
+    await settle(() => w.wrapper.find('[data-test="subject-basics"]').exists(), 'the detail page');
     expect(w.wrapper.find('[data-test="subject-credit-code"]').text()).toBe(code);
   });
 
@@ -110,7 +120,7 @@ describe('入账 form', () => {
     expect(w.wrapper.find('[data-test="id-number-input"]').exists()).toBe(false);
     await w.wrapper.find('[data-test="subject-reason"]').setValue('原培训机构裁减人员，仍在小区内授课');
     await w.wrapper.find('form').trigger('submit');
-    await until(() => w.router.currentRoute.value.name === 'field-ledger-show', 'navigation to the subject');
+    await settle(() => w.router.currentRoute.value.name === 'field-ledger-show', 'navigation to the subject');
 
     const [subject] = await w.db.subjects.toArray();
     expect(subject).toMatchObject({ kind: 'person', idNumberMasked: MASKED_ID, creditCode: null });
@@ -127,7 +137,7 @@ describe('入账 form', () => {
       expect(`${key}=${localStorage.getItem(key)}`).not.toContain(digits);
     }
     expect(document.body.innerHTML).not.toContain(FULL_ID);
-    await until(() => w.wrapper.find('[data-test="subject-id-number"]').exists(), 'the detail page');
+    await settle(() => w.wrapper.find('[data-test="subject-id-number"]').exists(), 'the detail page');
     expect(w.wrapper.find('[data-test="subject-id-number"]').text()).toBe(MASKED_ID);
   });
 
@@ -139,7 +149,7 @@ describe('入账 form', () => {
     await w.wrapper.find('[data-test="id-number-input"]').setValue('1101051949');
     await w.wrapper.find('[data-test="subject-reason"]').setValue('举报线索');
     await w.wrapper.find('form').trigger('submit');
-    await until(() => w.wrapper.find('[data-test="form-errors"]').exists(), 'error summary');
+    await settle(() => w.wrapper.find('[data-test="form-errors"]').exists(), 'error summary');
     expect(await counts(w)).toEqual({ subjects: 0, events: 0, outbox: 0 });
   });
 
@@ -149,7 +159,7 @@ describe('入账 form', () => {
     await w.wrapper.find('[data-test="subject-phone"]').setValue('12345678901');
     expect(w.wrapper.find('[data-test="phone-error"]').text()).toBe('手机号码格式不正确');
     await w.wrapper.find('form').trigger('submit');
-    await until(() => w.wrapper.find('[data-test="form-errors"]').exists(), 'error summary');
+    await settle(() => w.wrapper.find('[data-test="form-errors"]').exists(), 'error summary');
     expect(await counts(w)).toEqual({ subjects: 0, events: 0, outbox: 0 });
   });
 });

@@ -2,7 +2,8 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeLedgerEvent, makeUser } from '../../factories';
 import { mountApp } from '../mountApp';
-import { dropLedger, seedLedger, until, user } from './world';
+import { settle } from '../support';
+import { dropLedger, seedLedger, user } from './world';
 
 afterEach(dropLedger);
 
@@ -10,7 +11,7 @@ async function openShow(pick: 'tutor' | 'teacher' = 'tutor') {
   const w = await seedLedger();
   const subject = w.subjects[pick];
   const app = await mountApp(`/field/ledger/${subject.id}`);
-  await until(() => app.wrapper.find('[data-test="subject-basics"]').exists(), 'the detail page');
+  await settle(() => app.wrapper.find('[data-test="subject-basics"]').exists(), 'the detail page');
   return { ...w, ...app, subject };
 }
 
@@ -52,7 +53,7 @@ describe('subject detail', () => {
       }),
     ]);
     const { wrapper } = await mountApp(`/field/ledger/${s.id}`);
-    await until(() => wrapper.find('[data-test="event-update"]').exists(), 'the history');
+    await settle(() => wrapper.find('[data-test="event-update"]').exists(), 'the history');
     const update = wrapper.find('[data-test="event-update"]');
     expect(update.text()).toContain('变更');
     expect(update.text()).toContain('2025-05-12 20:05');
@@ -76,16 +77,16 @@ describe('subject detail', () => {
   it('出账 requires a reason, then flips the status and records the event', async () => {
     const w = await openShow('tutor');
     await w.wrapper.find('[data-test="subject-delist"]').trigger('click');
-    await until(() => w.wrapper.find('[data-test="listing-change"]').exists(), 'the reason panel');
+    await settle(() => w.wrapper.find('[data-test="listing-change"]').exists(), 'the reason panel');
     await w.wrapper.find('[data-test="listing-confirm"]').trigger('click');
-    await until(() => w.wrapper.find('[data-test="listing-error"]').exists(), 'the reason error');
+    await settle(() => w.wrapper.find('[data-test="listing-error"]').exists(), 'the reason error');
     expect(w.wrapper.find('[data-test="listing-error"]').text()).toBe('请填写原因');
     expect(await w.db.outbox.count()).toBe(0);
     expect((await w.db.subjects.get(w.subject.id))!.status).toBe('listed');
 
     await w.wrapper.find('[data-test="listing-reason"]').setValue('机构已注销并迁出');
     await w.wrapper.find('[data-test="listing-confirm"]').trigger('click');
-    await until(async () => (await w.db.subjects.get(w.subject.id))!.status === 'delisted', 'delisted');
+    await settle(async () => (await w.db.subjects.get(w.subject.id))!.status === 'delisted', 'delisted');
     const after = (await w.db.subjects.get(w.subject.id))!;
     expect(after).toMatchObject({ status: 'delisted', delistedReason: '机构已注销并迁出' });
     const events = await w.db.ledgerEvents.where('subjectId').equals(w.subject.id).toArray();
@@ -93,7 +94,7 @@ describe('subject detail', () => {
     const outbox = await w.db.outbox.toArray();
     expect(outbox).toHaveLength(1);
     expect(outbox[0]).toMatchObject({ name: 'subject.delist@1', args: { id: w.subject.id, reason: '机构已注销并迁出' } });
-    await until(() => w.wrapper.find('[data-test="subject-relist"]').exists(), 'the relist button');
+    await settle(() => w.wrapper.find('[data-test="subject-relist"]').exists(), 'the relist button');
     expect(w.wrapper.find('[data-test="subject-status"]').text()).toBe('已出账');
     expect(w.wrapper.find('[data-test="event-delist"]').text()).toContain('机构已注销并迁出');
   });
@@ -101,36 +102,36 @@ describe('subject detail', () => {
   it('says 有未同步的修改 while a change is unsent, and not once the server has accepted it', async () => {
     const w = await openShow('tutor');
     await w.wrapper.find('[data-test="subject-delist"]').trigger('click');
-    await until(() => w.wrapper.find('[data-test="listing-change"]').exists(), 'the reason panel');
+    await settle(() => w.wrapper.find('[data-test="listing-change"]').exists(), 'the reason panel');
     await w.wrapper.find('[data-test="listing-reason"]').setValue('机构已注销并迁出');
     await w.wrapper.find('[data-test="listing-confirm"]').trigger('click');
-    await until(() => w.wrapper.find('[data-test="subject-pending"]').exists(), 'the pending hint');
+    await settle(() => w.wrapper.find('[data-test="subject-pending"]').exists(), 'the pending hint');
     // The push was acknowledged; the entry waits only for the pull that confirms it.
     await w.db.outbox.toCollection().modify({ acked: 1 });
-    await until(() => !w.wrapper.find('[data-test="subject-pending"]').exists(), 'the hint to go');
+    await settle(() => !w.wrapper.find('[data-test="subject-pending"]').exists(), 'the hint to go');
   });
 
   it('重新入账 requires a reason, then lists the subject again', async () => {
     const w = await openShow('teacher');
     await w.wrapper.find('[data-test="subject-relist"]').trigger('click');
-    await until(() => w.wrapper.find('[data-test="listing-change"]').exists(), 'the reason panel');
+    await settle(() => w.wrapper.find('[data-test="listing-change"]').exists(), 'the reason panel');
     await w.wrapper.find('[data-test="listing-reason"]').setValue('   ');
     await w.wrapper.find('[data-test="listing-confirm"]').trigger('click');
-    await until(() => w.wrapper.find('[data-test="listing-error"]').exists(), 'the reason error');
+    await settle(() => w.wrapper.find('[data-test="listing-error"]').exists(), 'the reason error');
     expect(await w.db.outbox.count()).toBe(0);
 
     await w.wrapper.find('[data-test="listing-reason"]').setValue('再次发现在小区内授课');
     await w.wrapper.find('[data-test="listing-confirm"]').trigger('click');
-    await until(async () => (await w.db.subjects.get(w.subject.id))!.status === 'listed', 'relisted');
+    await settle(async () => (await w.db.subjects.get(w.subject.id))!.status === 'listed', 'relisted');
     expect(await w.db.subjects.get(w.subject.id)).toMatchObject({ status: 'listed', listedReason: '再次发现在小区内授课', delistedAt: null });
     expect((await w.db.outbox.toArray()).map((o) => o.name)).toEqual(['subject.relist@1']);
     expect((await w.db.ledgerEvents.toArray()).map((e) => e.action)).toEqual(['relist']);
-    await until(() => w.wrapper.find('[data-test="subject-delist"]').exists(), 'the delist button');
+    await settle(() => w.wrapper.find('[data-test="subject-delist"]').exists(), 'the delist button');
   });
 
   it('says so when the subject is not on the device', async () => {
     await seedLedger();
     const { wrapper } = await mountApp('/field/ledger/0190a000-0000-7000-8000-00000000ffff');
-    await until(() => wrapper.find('[data-test="subject-not-found"]').exists(), 'not found');
+    await settle(() => wrapper.find('[data-test="subject-not-found"]').exists(), 'not found');
   });
 });

@@ -1,12 +1,11 @@
 /** A signed-in grid worker whose device holds their grid, a few places and a small ledger. */
 import 'fake-indexeddb/auto';
-import { flushPromises, type VueWrapper } from '@vue/test-utils';
-import Dexie from 'dexie';
-import { nextTick } from 'vue';
-import { closeAllUserDbs, openUserDb, userDbName, type GridPatrolDB } from '../../../src/client/db/database';
+import type { VueWrapper } from '@vue/test-utils';
+import { openUserDb, type GridPatrolDB } from '../../../src/client/db/database';
 import type { Place, Region, Subject } from '../../../src/domain/entities';
 import { creditCode, makePlace, makeRegion, makeSubject } from '../../factories';
 import { jsonResponse, meOf, storeSession, stubFetch, userOf } from '../fixtures';
+import { dropUserDb } from '../support';
 
 export const user = userOf('grid_worker');
 
@@ -70,22 +69,8 @@ export async function seedLedger(): Promise<LedgerWorld> {
   return { db, grid, otherGrid, places: { sunshine, garden, far }, subjects: { tutor, teacher, care, elsewhere } };
 }
 
-export async function dropLedger(): Promise<void> {
-  closeAllUserDbs();
-  await Dexie.delete(userDbName(user.id));
-}
-
-/** Waits for live queries and lazy routes to settle until `cond` holds. */
-export async function until(cond: () => boolean | Promise<boolean>, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    await flushPromises();
-    if (await cond()) {
-      await nextTick();
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+export function dropLedger(): Promise<void> {
+  return dropUserDb(user.id);
 }
 
 export function rowNames(wrapper: VueWrapper): string[] {

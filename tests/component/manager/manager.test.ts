@@ -8,7 +8,8 @@ import CaseNew from '../../../src/client/features/field/manager/CaseNew.vue';
 import PlaceList from '../../../src/client/features/field/manager/PlaceList.vue';
 import PlaceShow from '../../../src/client/features/field/manager/PlaceShow.vue';
 import { makePlace } from '../../factories';
-import { fieldWorld, mountView, passThrough, photoFile, settle } from '../visit/harness';
+import { settle } from '../support';
+import { fieldWorld, mountView, passThrough, photoFile } from '../visit/harness';
 
 afterEach(() => closeAllUserDbs());
 
@@ -89,6 +90,8 @@ describe('building manager', () => {
     expect(rows[0]!.get('[data-test="report-result"]').text()).toContain('经核查为亲属辅导，不属实');
     expect(rows[1]!.get('[data-test="report-status"]').text()).toBe('待核查');
     expect(rows[1]!.find('[data-test="report-result"]').exists()).toBe(false);
+    // When, in Beijing time as a list shows it: the day and the hour, the year only when it is not this one.
+    expect(rows[1]!.get('time').text()).toMatch(/^(2026年)?5月1日 10:00$/);
   });
 
   it('shows a place with its kind, address, self-checks and reports', async () => {

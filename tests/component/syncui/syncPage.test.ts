@@ -1,12 +1,12 @@
 import 'fake-indexeddb/auto';
-import Dexie from 'dexie';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { URLS } from '../../../src/client/api';
-import { closeAllUserDbs, openUserDb, userDbName } from '../../../src/client/db/database';
+import { openUserDb } from '../../../src/client/db/database';
 import { startTask } from '../../../src/client/db/repositories';
 import { makeTask } from '../../factories';
 import { jsonResponse, meOf, storeSession, stubFetch, userOf } from '../fixtures';
 import { mountApp } from '../mountApp';
+import { dropUserDb } from '../support';
 
 const ME = userOf('grid_worker');
 
@@ -31,8 +31,7 @@ async function seed() {
 
 describe('sync page', () => {
   afterEach(async () => {
-    closeAllUserDbs();
-    await Dexie.delete(userDbName(ME.id));
+    await dropUserDb(ME.id);
   });
 
   it('shows pending work, its age, rejections with advice, and the badge', async () => {

@@ -5,10 +5,12 @@ import type { VueWrapper } from '@vue/test-utils';
 import { visitHash } from '../../../src/domain/canonical';
 import { CHECKLIST_V1 } from '../../../src/domain/checklist';
 import { DEFAULT_APP_CONFIG } from '../../../src/domain/config';
+import { isOpenSelfCheck } from '../../../src/domain/rules';
 import { closeAllUserDbs } from '../../../src/client/db/database';
 import VisitNew from '../../../src/client/features/field/visit/VisitNew.vue';
 import { useUpdatePrompt } from '../../../src/client/pwa/useUpdatePrompt';
-import { fieldWorld, mountView, passThrough, photoFile, settle, type Field } from './harness';
+import { fieldWorld, mountView, passThrough, photoFile, type Field } from './harness';
+import { settle } from '../support';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -307,6 +309,7 @@ describe('VisitNew: self-check', () => {
     await settle(() => wrapper.find('[data-test="receipt"]').exists());
     const [visit] = await w.db.visits.toArray();
     expect(visit).toMatchObject({ selfCheck: true, taskId: null, style: 'open', unannounced: false });
+    expect(isOpenSelfCheck(visit!)).toBe(true);
     expect(visit!.answers.map((a) => a.itemCode)).toEqual(['K1', 'K2', 'K3']);
   });
 });

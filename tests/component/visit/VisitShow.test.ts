@@ -7,7 +7,8 @@ import VisitShow from '../../../src/client/features/field/visit/VisitShow.vue';
 import VisitNew from '../../../src/client/features/field/visit/VisitNew.vue';
 import { CHECKLIST_V1 } from '../../../src/domain/checklist';
 import { makeVisit } from '../../factories';
-import { fieldWorld, mountView, passThrough, settle } from './harness';
+import { fieldWorld, mountView, passThrough } from './harness';
+import { settle } from '../support';
 
 afterEach(() => closeAllUserDbs());
 
@@ -49,5 +50,14 @@ describe('VisitShow and corrections', () => {
     expect(await w.db.visits.get(visit.id)).toEqual(visit);
     const names = (await w.db.outbox.orderBy('seq').toArray()).map((e) => e.name);
     expect(names).toEqual(['visit.submit@1', 'visit.amend@1']);
+  });
+
+  it('offers 更正 only to the inspectors of the visit', async () => {
+    const w = await fieldWorld('grid_worker');
+    const byOther = makeVisit({ placeId: w.place.id, inspectorIds: ['01900000-0000-7000-8000-0000000000f1'], templateId: CHECKLIST_V1.id, outcome: 'no_issue' });
+    await w.db.visits.add(byOther);
+    const shown = await mountView(VisitShow, { id: byOther.id });
+    await settle(() => shown.wrapper.find('[data-test="visit-show"]').exists());
+    expect(shown.wrapper.find('[data-test="amend"]').exists()).toBe(false);
   });
 });

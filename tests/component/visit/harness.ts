@@ -1,16 +1,16 @@
 /** A signed-in field user's local database and a mounted view, for the visit and manager tests. */
 import 'fake-indexeddb/auto';
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import type { Component } from 'vue';
 import { createMemoryHistory } from 'vue-router';
 import type { Place, Region } from '../../../src/domain/entities';
 import type { Role } from '../../../src/domain/enums';
-import Dexie from 'dexie';
-import { closeUserDb, openUserDb, userDbName, type GridPatrolDB } from '../../../src/client/db/database';
+import { openUserDb, type GridPatrolDB } from '../../../src/client/db/database';
 import { createAppRouter } from '../../../src/client/router';
 import { makePlace } from '../../factories';
 import { meOf, storeSession, stubFetch, userOf } from '../fixtures';
+import { dropUserDb, settle } from '../support';
 
 export interface Field {
   db: GridPatrolDB;
@@ -30,8 +30,7 @@ export async function fieldWorld(role: Role, placeOverrides: Partial<Place> = {}
     (r, i, all): Region => ({ id: r.id, parentId: i === 0 ? null : all[i - 1]!.id, level: r.level, name: r.name, code: r.code, boundary: null }),
   );
   // Every test starts from an empty device: the fixtures' user id is always the same.
-  closeUserDb(userId);
-  await Dexie.delete(userDbName(userId));
+  await dropUserDb(userId);
   const db = openUserDb(userId);
   await db.regions.bulkPut([county!, township!, community!, grid!]);
   const place = makePlace({
@@ -56,21 +55,6 @@ export async function mountView(component: Component, props: Record<string, unkn
   const wrapper = mount(component as never, { props: props as never, global: { plugins: [pinia, router] }, attachTo: document.body }) as VueWrapper;
   await settle();
   return { wrapper, router, pinia };
-}
-
-/** Lets Dexie (fake-indexeddb, real timers) and Vue settle; waits until `until` holds. */
-/** Lets IndexedDB and Vue catch up until `until` holds; patient by time, not by count, for a loaded CI machine. */
-export async function settle(until: () => boolean = () => true, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    await flushPromises();
-    await new Promise((r) => setTimeout(r, 2));
-    if (until()) {
-      await flushPromises();
-      return;
-    }
-  }
-  throw new Error('settle: condition never held');
 }
 
 /** A photo as the camera input hands it over; the tests' compressor passes it through. */

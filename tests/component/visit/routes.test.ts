@@ -3,7 +3,8 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllUserDbs } from '../../../src/client/db/database';
 import { mountApp } from '../mountApp';
-import { fieldWorld, settle } from './harness';
+import { fieldWorld } from './harness';
+import { settle } from '../support';
 
 afterEach(() => closeAllUserDbs());
 

@@ -1,12 +1,11 @@
 import 'fake-indexeddb/auto';
 import { flushPromises } from '@vue/test-utils';
-import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { URLS } from '../../../src/client/api';
-import { closeAllUserDbs, userDbName } from '../../../src/client/db/database';
 import { loadMyTasks, matchesFilters } from '../../../src/client/features/field/work/tasks';
 import { jsonResponse, meOf, stubFetch } from '../fixtures';
 import { mountApp } from '../mountApp';
+import { dropUserDb } from '../support';
 import { ME, NOW, workWorld } from './world';
 
 function offlineExceptMe() {
@@ -28,8 +27,7 @@ describe('my tasks', () => {
   });
   afterEach(async () => {
     vi.useRealTimers();
-    closeAllUserDbs();
-    await Dexie.delete(userDbName(ME.id));
+    await dropUserDb(ME.id);
   });
 
   it('reads open tasks of the user due today or overdue, overdue first, with route progress', async () => {

@@ -6,26 +6,8 @@ import {
   SUBJECT_STATUS_LABELS,
 } from '../../../../domain/labels';
 import { maskMobile } from '../../../../domain/validators';
+import { formatFullDateTime } from '../../../components/format';
 import { LEDGER_TEXT } from './text';
-
-const TIME_FORMAT = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** 2025-05-12 09:05, in the business time zone whatever the device's. */
-export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return LEDGER_TEXT.empty;
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const parts = Object.fromEntries(TIME_FORMAT.formatToParts(date).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
-}
 
 export function fieldLabel(field: string): string {
   return LEDGER_TEXT.field[field] ?? field;
@@ -57,7 +39,9 @@ export function formatDiffValue(field: string, value: unknown, placeNames: Reado
       return value.length === 0 ? LEDGER_TEXT.empty : value.map((id) => placeNames.get(String(id)) ?? String(id)).join('、');
     case 'listedAt':
     case 'delistedAt':
-      return typeof value === 'string' ? formatTime(value) : LEDGER_TEXT.empty;
+      if (typeof value !== 'string') return LEDGER_TEXT.empty;
+      // A diff holds whatever was sent: show an unparseable instant as it is rather than fail the page.
+      return Number.isNaN(Date.parse(value)) ? value : formatFullDateTime(value);
     default:
       return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
         ? String(value)

@@ -1,6 +1,7 @@
 /** Search and filters of the ledger list, over the rows already read from the grid's index. */
 import type { Subject } from '../../../../domain/entities';
 import { RISK_LEVELS, type RiskLevel, type SubjectCategory, type SubjectStatus } from '../../../../domain/enums';
+import { byName } from '../../../components/format';
 
 export interface LedgerFilter {
   q: string;
@@ -34,14 +35,12 @@ export function filterSubjects(rows: readonly Subject[], f: LedgerFilter, withSt
   );
 }
 
-const collator = new Intl.Collator('zh-CN');
-
 /** Listed before delisted, higher risk first, then by name. */
 export function sortSubjects(rows: Subject[]): Subject[] {
   return rows.sort(
     (a, b) =>
       (a.status === b.status ? 0 : a.status === 'listed' ? -1 : 1) ||
       RISK_LEVELS.indexOf(a.riskLevel) - RISK_LEVELS.indexOf(b.riskLevel) ||
-      collator.compare(a.name, b.name),
+      byName(a, b),
   );
 }

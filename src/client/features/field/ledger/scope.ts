@@ -1,6 +1,7 @@
 /** Which grids the signed-in user keeps a ledger for, read from the local regions. */
 import type { Place } from '../../../../domain/entities';
 import { gridsUnder } from '../../../../domain/scopes';
+import { byName } from '../../../components/format';
 import type { GridPatrolDB } from '../../../db/database';
 
 /**
@@ -17,12 +18,10 @@ export interface GridPlaces {
   places: Place[];
 }
 
-const collator = new Intl.Collator('zh-CN');
-
 /** The grids and their places that a ledger form offers (call inside a live query). */
 export async function readGridPlaces(db: GridPatrolDB, gridIds: readonly string[]): Promise<GridPlaces> {
   const regions = await db.regions.bulkGet([...gridIds]);
   const places = await db.places.where('gridId').anyOf([...gridIds]).toArray();
-  places.sort((a, b) => collator.compare(a.name, b.name));
+  places.sort(byName);
   return { grids: gridIds.map((id, i) => ({ id, name: regions[i]?.name ?? id })), places };
 }

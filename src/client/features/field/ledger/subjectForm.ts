@@ -5,9 +5,10 @@
  * The full identity number is deliberately absent: the form only ever holds `idNumberMasked`
  * (PIPL, SPEC §9). `IdNumberInput.vue` validates the typed number and hands over the mask.
  */
-import type { Subject } from '../../../../domain/entities';
+import { TEXT_MAX, type Subject } from '../../../../domain/entities';
 import type { RiskLevel, SubjectCategory, SubjectKind } from '../../../../domain/enums';
-import { isValidCreditCode, MASKED_ID_RE, normalizeMobile } from '../../../../domain/validators';
+import { categoryFitsKind } from '../../../../domain/subjects';
+import { CREDIT_CODE_CHARS, isValidCreditCode, MASKED_ID_RE, normalizeMobile } from '../../../../domain/validators';
 import type { SubjectDraft, SubjectPatch } from '../../../db/repositories';
 import { LEDGER_TEXT } from './text';
 
@@ -28,24 +29,6 @@ export interface SubjectFormValues {
 export type FormField = 'name' | 'category' | 'creditCode' | 'idNumberMasked' | 'phone' | 'gridId' | 'reason';
 export type FormErrors = Partial<Record<FormField, string>>;
 
-/** Categories offered for each kind (SPEC §3: institutions first, then persons; `other` for both). */
-export const CATEGORIES_BY_KIND: Record<SubjectKind, readonly SubjectCategory[]> = {
-  institution: [
-    'transformed_institution',
-    'deregistered_institution',
-    'care_institution',
-    'non_academic_with_record',
-    'housekeeping_company',
-    'consulting_institution',
-    'other',
-  ],
-  person: ['in_service_teacher', 'laid_off_trainer', 'individual_with_record', 'other'],
-};
-
-const CREDIT_CODE_CHARS_RE = /^[0-9A-HJ-NPQRTUWXY]*$/;
-const MAX_NAME = 200;
-const MAX_REASON = 1000;
-
 export function normalizeCreditCode(raw: string): string {
   return raw.replace(/\s/g, '').toUpperCase();
 }
@@ -54,7 +37,7 @@ export function normalizeCreditCode(raw: string): string {
 export function creditCodeError(raw: string): string | null {
   const code = normalizeCreditCode(raw);
   if (code === '') return null;
-  if (!CREDIT_CODE_CHARS_RE.test(code)) return LEDGER_TEXT.error.creditCodeChars;
+  if (![...code].every((c) => CREDIT_CODE_CHARS.includes(c))) return LEDGER_TEXT.error.creditCodeChars;
   if (code.length !== 18) return LEDGER_TEXT.error.creditCodeLength;
   return isValidCreditCode(code) ? null : LEDGER_TEXT.error.creditCodeCheck;
 }
@@ -74,8 +57,8 @@ export function validateSubjectForm(v: SubjectFormValues, base?: Subject): FormE
   const errors: FormErrors = {};
   const name = v.name.trim();
   if (name === '') errors.name = v.kind === 'person' ? LEDGER_TEXT.error.personNameRequired : LEDGER_TEXT.error.nameRequired;
-  else if (name.length > MAX_NAME) errors.name = LEDGER_TEXT.error.nameTooLong;
-  if (v.category === '' || !CATEGORIES_BY_KIND[v.kind].includes(v.category)) errors.category = LEDGER_TEXT.error.categoryRequired;
+  else if (name.length > TEXT_MAX.short) errors.name = LEDGER_TEXT.error.nameTooLong(TEXT_MAX.short);
+  if (v.category === '' || !categoryFitsKind(v.kind, v.category)) errors.category = LEDGER_TEXT.error.categoryRequired;
   if (v.kind === 'institution') {
     const e = creditCodeError(v.creditCode);
     if (e) errors.creditCode = e;
@@ -88,7 +71,7 @@ export function validateSubjectForm(v: SubjectFormValues, base?: Subject): FormE
   if (v.gridId === '') errors.gridId = LEDGER_TEXT.error.gridRequired;
   const reason = v.reason.trim();
   if (reason === '') errors.reason = LEDGER_TEXT.error.reasonRequired;
-  else if (reason.length > MAX_REASON) errors.reason = LEDGER_TEXT.error.reasonTooLong;
+  else if (reason.length > TEXT_MAX.reason) errors.reason = LEDGER_TEXT.error.reasonTooLong(TEXT_MAX.reason);
   return errors;
 }
 

@@ -12,7 +12,6 @@ export const LEDGER_TEXT = {
   filterStatus: '状态',
   filterRisk: '风险',
   all: '全部',
-  riskLevel: (label: string) => `${label}风险`,
   countOf: (label: string, n: number) => `${label} ${n}`,
   total: (n: number) => `共 ${n} 个`,
   shown: (shown: number, total: number) => `显示 ${shown} / ${total}`,
@@ -28,7 +27,6 @@ export const LEDGER_TEXT = {
   // detail
   notFound: '本机没有这个重点对象（可能已移出您的辖区）',
   backToList: '返回台账',
-  sectionBasics: '基本信息',
   sectionPlaces: '关联场所',
   sectionHistory: '台账记录',
   pendingSync: '有未同步的修改',
@@ -96,14 +94,13 @@ export const LEDGER_TEXT = {
   nothingChanged: '没有修改任何内容',
   changedFields: (labels: string) => `将变更：${labels}`,
   baseMoved: '这条记录刚刚同步了新内容，已按最新内容核对您的修改，请确认后再次保存。',
-  saved: '已保存，联网后自动同步',
   fixErrors: '请先更正标红的内容',
 
   // validation
   error: {
     nameRequired: '请填写名称',
     personNameRequired: '请填写姓名',
-    nameTooLong: '名称不能超过 200 个字',
+    nameTooLong: (max: number) => `名称不能超过 ${max} 个字`,
     categoryRequired: '请选择类别',
     creditCodeLength: '统一社会信用代码应为 18 位',
     creditCodeChars: '统一社会信用代码含有无效字符（不使用 I、O、Z、S、V）',
@@ -112,7 +109,7 @@ export const LEDGER_TEXT = {
     idNumberIncomplete: '身份证号应为 18 位',
     phoneInvalid: '手机号码格式不正确',
     reasonRequired: '请填写原因',
-    reasonTooLong: '原因不能超过 1000 个字',
+    reasonTooLong: (max: number) => `原因不能超过 ${max} 个字`,
     gridRequired: '请选择网格',
   },
 } as const;

@@ -25,8 +25,7 @@ export const MANAGER_TEXT = {
   placeRequired: '请选择发现线索的场所',
   summaryRequired: '请填写情况说明',
   saved: '报告已保存，联网后自动提交',
-  saveFailed: '保存失败：',
-  regionMissing: '本机缺少辖区信息，请联网后重试。',
+  saveFailed: '保存失败，请重试',
   viewReports: '查看我的报告',
   newReport: '再报告一条',
   // reports list

@@ -27,5 +27,4 @@ export const SYNC_PAGE_TEXT = {
   exportHint: '无法联网又必须交接时，把未发送的更改和照片导出为文件，交给乡镇协调员。',
   export: '导出未发送数据',
   exported: (file: string) => `已导出：${file}`,
-  exportEmpty: '没有未发送的数据',
 } as const;

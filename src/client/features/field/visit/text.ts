@@ -30,9 +30,7 @@ export const VISIT_TEXT = {
   shiftReasonRequired: '更改了班次，须填写原因',
   style: '方式',
   unannounced: '四不两直',
-  organization: '组织形式',
   // checklist
-  checklist: '检查项',
   sectionProgress: (answered: number, total: number) => `${answered}/${total}`,
   sectionIssues: (n: number) => `${n} 项问题`,
   yes: '是',
@@ -42,8 +40,6 @@ export const VISIT_TEXT = {
   notePlaceholder: '写明看到的情况（人数、科目、时间、房号等）',
   noteRequired: '须填写说明',
   photoRequired: '须至少拍摄一张照片',
-  violation: '发现问题',
-  clear: '清除',
   suggestion: (answer: string, reason: string) => `建议：${answer} — ${reason}`,
   confirmSuggestion: '确认',
   rejectSuggestion: '不采纳',
@@ -70,7 +66,8 @@ export const VISIT_TEXT = {
   discardConfirm: '确定放弃？已填写的内容将被删除，无法恢复。',
   discardYes: '确定放弃',
   discardNo: '继续检查',
-  saveFailed: '保存失败：',
+  saveFailed: '保存失败，请重试',
+  draftSaveFailed: '草稿未能保存在本机，请不要关闭此页面',
   // receipt
   receiptTitle: '检查记录已保存',
   receiptHash: '记录指纹',
@@ -80,7 +77,6 @@ export const VISIT_TEXT = {
   back: '返回',
   // show
   endedAt: '完成时间',
-  answers: '检查项答复',
   noAnswer: '未作答',
   hash: '记录指纹（SHA-256）',
   prevHash: '上一条记录指纹',

@@ -6,6 +6,8 @@
  */
 import { ref, watch, type Ref } from 'vue';
 import type { GridPatrolDB } from '../../../db/database';
+import { userMessage } from '../../../db/errors';
+import { VISIT_TEXT } from './text';
 import { DRAFT_PREFIX, isDraftState, type VisitDraftState } from './visitDraft';
 
 export async function loadDraft(db: GridPatrolDB, key: string): Promise<VisitDraftState | null> {
@@ -51,29 +53,39 @@ export interface DraftStore {
   resume: () => void;
 }
 
-/** Saves `state` on every change, in order, one write at a time. */
+/**
+ * Saves `state` after every change, one write at a time: the changes of one tick (a tap sets a value,
+ * clears a suggestion mark, adds a note) make one write, queued the moment the first is made, so
+ * `flush` and `stop` wait for it and a crash loses at most the tick in progress. Changes made while a
+ * write is under way go together in the next one.
+ */
 export function useDraftAutosave(db: GridPatrolDB, key: Ref<string | null>, state: Ref<VisitDraftState | null>): DraftStore {
   const saveError = ref<string | null>(null);
   let chain: Promise<void> = Promise.resolve();
+  let queued = false;
   let stopped = false;
 
-  function save(): void {
+  async function write(): Promise<void> {
+    queued = false;
     const k = key.value;
-    if (stopped || k === null || state.value === null) return;
-    // A snapshot now: later edits must not leak into this write.
+    if (k === null || state.value === null) return;
+    // A snapshot when the write starts: IndexedDB cannot clone Vue's proxies, and later edits queue their own write.
     const value = JSON.parse(JSON.stringify(state.value)) as VisitDraftState;
-    chain = chain
-      .then(() => db.meta.put({ key: k, value }))
-      .then(
-        () => {
-          saveError.value = null;
-        },
-        (error: unknown) => {
-          saveError.value = error instanceof Error ? error.message : String(error);
-        },
-      );
+    try {
+      await db.meta.put({ key: k, value });
+      saveError.value = null;
+    } catch (error) {
+      saveError.value = userMessage(error, VISIT_TEXT.draftSaveFailed);
+    }
   }
 
+  function save(): void {
+    if (stopped || queued) return;
+    queued = true;
+    chain = chain.then(write);
+  }
+
+  // Synchronous, so that a write is queued before `flush` or `stop` can be called; it runs a microtask later.
   watch(state, save, { deep: true, flush: 'sync' });
 
   return {

@@ -11,12 +11,14 @@ import { CHECKLIST_CODE, CHECKLIST_V1 } from '../../../../domain/checklist';
 import { shiftAt } from '../../../../domain/calendar';
 import { distanceM } from '../../../../domain/geo';
 import type { AppConfig } from '../../../../domain/config';
-import { findingsFromAnswers, isViolation, visitEvidence } from '../../../../domain/rules';
+import { findingsFromAnswers, visitEvidence } from '../../../../domain/rules';
 import { uuidv7 } from '../../../../domain/ids';
+import { useWrite } from '../../../composables/useWrite';
 import type { GridPatrolDB } from '../../../db/database';
 import { amendVisit, submitVisit } from '../../../db/repositories';
 import { getDeviceId } from '../../../device';
 import { useSyncStore } from '../../../stores/sync';
+import { VISIT_TEXT } from './text';
 import { endDraft, loadDraft, useDraftAutosave } from './useVisitDraft';
 import {
   applicableOf,
@@ -86,9 +88,8 @@ export function useVisitForm(o: VisitFormOptions) {
   const loadError = ref<'place' | 'visit' | null>(null);
   const restored = ref(false);
   const locating = ref(false);
-  const finishing = ref(false);
   const attempted = ref(false);
-  const submitError = ref<string | null>(null);
+  const { saving: finishing, failure: submitError, write } = useWrite(VISIT_TEXT.saveFailed);
   const receipt = shallowRef<Receipt | null>(null);
 
   const draft = useDraftAutosave(o.db, key, state);
@@ -258,9 +259,6 @@ export function useVisitForm(o: VisitFormOptions) {
     if (state.value) for (const g of openSuggestions(state.value, items.value, o.config.value.vacations)) map.set(g.itemCode, g);
     return map;
   });
-  const violations = computed(() =>
-    items.value.filter((i) => isViolation(i, state.value?.answers[i.code]?.value ?? undefined)),
-  );
   const problems = computed<FormProblem[]>(() =>
     state.value && place.value ? problemsOf(state.value, template.value, place.value) : [],
   );
@@ -346,9 +344,7 @@ export function useVisitForm(o: VisitFormOptions) {
     const k = key.value;
     if (!s || !p || !k) return [];
     if (problems.value.length > 0) return problems.value;
-    finishing.value = true;
-    submitError.value = null;
-    try {
+    const saved = await write(async () => {
       await draft.stop();
       // A plain copy: IndexedDB cannot clone Vue's reactive proxies.
       const plain = JSON.parse(JSON.stringify(s)) as VisitDraftState;
@@ -365,15 +361,10 @@ export function useVisitForm(o: VisitFormOptions) {
       await endDraft(o.db, k, visitEvidence(result.visit));
       receipt.value = { visit: result.visit, case: result.case };
       state.value = null;
-      return [];
-    } catch (error) {
-      // The draft is intact on the device; the inspector can try again.
-      submitError.value = error instanceof Error ? error.message : String(error);
-      draft.resume();
-      return [];
-    } finally {
-      finishing.value = false;
-    }
+    });
+    // The draft is intact on the device; the inspector can try again.
+    if (!saved) draft.resume();
+    return [];
   }
 
   async function discard(): Promise<void> {
@@ -400,7 +391,6 @@ export function useVisitForm(o: VisitFormOptions) {
     items,
     sections,
     suggestionByItem,
-    violations,
     problems,
     attempted,
     finishing,
@@ -421,7 +411,6 @@ export function useVisitForm(o: VisitFormOptions) {
     removeFinding,
     finish,
     discard,
-    flush: () => draft.flush(),
   };
 }
 

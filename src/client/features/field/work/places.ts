@@ -1,6 +1,7 @@
 /** Place pages read from the local database (grid workers only: subjects and visits are not for building managers). */
 import type { Place, Subject, User, Visit } from '../../../../domain/entities';
 import type { PlaceKind } from '../../../../domain/enums';
+import { byName } from '../../../components/format';
 import type { GridPatrolDB } from '../../../db/database';
 
 export interface PlaceDetail {
@@ -30,7 +31,7 @@ export async function loadPlaceDetail(db: GridPatrolDB, placeId: string): Promis
 /** Every place on the device (the user's grids), optionally of one kind, by name. */
 export async function loadPlaces(db: GridPatrolDB, kind: PlaceKind | null): Promise<Place[]> {
   const rows = kind === null ? await db.places.toArray() : await db.places.where('kind').equals(kind).toArray();
-  return rows.sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+  return rows.sort(byName);
 }
 
 /** Name or address contains every whitespace-separated term (case-insensitive). */

@@ -15,12 +15,17 @@ import { isOpenTask, taskTiming, type TaskTiming } from '../../../../domain/task
 export const TASK_FILTERS = ['today', 'overdue', 'night', 'unannounced'] as const;
 export type TaskFilter = (typeof TASK_FILTERS)[number];
 
-export interface TaskCardData {
+/** A task of the worker's with its route progress, as read from the device. */
+export interface MyTask {
   task: Task;
-  timing: TaskTiming;
   /** Route places with a visit of this task on this device. */
   visited: number;
   total: number;
+}
+
+/** A task card: the task, its progress and its timing at a given moment. */
+export interface TaskCardData extends MyTask {
+  timing: TaskTiming;
 }
 
 /** Whether a card passes every selected filter (no filter: every card). */
@@ -43,9 +48,8 @@ async function visitedPlaceIds(db: GridPatrolDB, taskId: string): Promise<Set<st
   return new Set(keys.map((k) => String((k as unknown[])[1])));
 }
 
-/** The worker's open tasks due today or overdue: overdue first, then by due time. */
-export async function loadMyTasks(db: GridPatrolDB, userId: string, now: Date): Promise<TaskCardData[]> {
-  const today = localDateTime(now).date;
+/** The worker's open tasks due on or before `today` (a business date), with their route progress. */
+export async function loadMyTaskRows(db: GridPatrolDB, userId: string, today: string): Promise<MyTask[]> {
   const [tasks, visited] = await db.transaction('r', db.tasks, db.visits, async () => {
     const mine = (await db.tasks.where('assigneeIds').equals(userId).toArray()).filter(
       (t) => isOpenTask(t) && localDateTime(t.dueAt).date <= today,
@@ -53,19 +57,23 @@ export async function loadMyTasks(db: GridPatrolDB, userId: string, now: Date): 
     const places = await Promise.all(mine.map((t) => visitedPlaceIds(db, t.id)));
     return [mine, new Map(mine.map((t, i) => [t.id, places[i]!]))] as const;
   });
-  if (tasks.length === 0) return [];
-  return tasks
-    .map((task) => {
-      const done = visited.get(task.id);
-      const route = new Set(task.placeIds);
-      return {
-        task,
-        timing: taskTiming(task, now),
-        visited: done ? [...done].filter((id) => route.has(id)).length : 0,
-        total: route.size,
-      };
-    })
+  return tasks.map((task) => {
+    const done = visited.get(task.id);
+    const route = new Set(task.placeIds);
+    return { task, visited: done ? [...done].filter((id) => route.has(id)).length : 0, total: route.size };
+  });
+}
+
+/** The cards at `now`: each task's timing, overdue first, then by due time. */
+export function taskCards(rows: readonly MyTask[], now: Date): TaskCardData[] {
+  return rows
+    .map((row) => ({ ...row, timing: taskTiming(row.task, now) }))
     .sort((a, b) => Number(b.timing.overdue) - Number(a.timing.overdue) || a.task.dueAt.localeCompare(b.task.dueAt));
+}
+
+/** The worker's open tasks due today or overdue, as cards at `now`. */
+export async function loadMyTasks(db: GridPatrolDB, userId: string, now: Date): Promise<TaskCardData[]> {
+  return taskCards(await loadMyTaskRows(db, userId, localDateTime(now).date), now);
 }
 
 /** Counts for the field home. */
