@@ -5,7 +5,9 @@ export default defineConfig({
   test: {
     projects: [
       {
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' },
+        // Generous limits: the demo county's generation and the 1,100-entry outbox tests take seconds
+        // on a loaded 2-core machine; a timeout says nothing about behaviour.
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
       },
       {
         test: {
@@ -23,6 +25,7 @@ export default defineConfig({
           include: ['tests/component/**/*.test.ts'],
           environment: 'happy-dom',
           setupFiles: ['tests/component/setup.ts'],
+          testTimeout: 30_000,
         },
       },
       {

@@ -16,21 +16,20 @@
  * "Interactive" = the first task card or the empty state is rendered and visible, followed by an
  * idle callback (the main thread has nothing left to do).
  *
- * The app is built into a private temp dir and served by bench/client-server.ts (the real server,
- * started as a process like the e2e harness does, with that client dir): other work in the checkout
- * rebuilds dist/client at any time, which would change the files under the service worker's precache
- * mid-run. `BENCH_SKIP_BUILD=1` serves dist/client as it is instead.
+ * The app is built into a private temp dir and served by the real server, started as a process by
+ * the e2e harness (`src/server/cli.ts start`) with `CLIENT_DIR` naming that dir, which it serves as it
+ * is: other work in the checkout rebuilds dist/client at any time, which would change the files under
+ * the service worker's precache mid-run. `BENCH_SKIP_BUILD=1` serves dist/client as it is instead.
  *
  * Budgets are printed with every figure; a missed budget never fails the process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { BrowserContext, Page, Response } from 'playwright-core';
 import { build } from 'vite';
-import { freePort, openBrowser, type BrowserHandle } from '../tests/e2e/harness';
+import { openBrowser, PHONE_CONTEXT, startServer, type BrowserHandle, type ServerHandle } from '../tests/e2e/harness';
 import type * as ClientEntry from './client-entry';
 import type { FillCounts, Timing } from './client-entry';
 
@@ -41,15 +40,6 @@ const BUDGET = { firstLoadBytes: 200_000, offlineReloadMs: 1_500, taskListQueryM
 const RELOADS = 5;
 const QUERY_RUNS = 20;
 const SAVE_RUNS = 50;
-
-const CONTEXT_OPTIONS = {
-  viewport: { width: 360, height: 640 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'zh-CN',
-  timezoneId: 'Asia/Shanghai',
-} as const;
 
 interface Interactive {
   visible: number;
@@ -159,70 +149,6 @@ async function waitControlled(page: Page): Promise<void> {
     await navigator.serviceWorker.ready;
     return navigator.serviceWorker.controller !== null;
   }, null, { timeout: 60_000 });
-}
-
-// ---- the server ----------------------------------------------------------------------------------
-
-interface ServerHandle {
-  url: string;
-  stop: () => Promise<void>;
-  start: () => Promise<void>;
-  dispose: () => Promise<void>;
-}
-
-/** Like tests/e2e/harness.ts `startServer`, serving `clientDir`; stop() ends the process, start() brings it back. */
-async function startServer(clientDir: string): Promise<ServerHandle> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'grid-patrol-bench-data-'));
-  const url = `http://127.0.0.1:${port}`;
-  let child: ChildProcess | null = null;
-  let log = '';
-  const start = async (): Promise<void> => {
-    const c = spawn(process.execPath, ['--import', 'tsx', 'bench/client-server.ts'], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        NODE_ENV: 'development',
-        DATABASE_URL: '',
-        LOG_LEVEL: 'warn',
-        BENCH_CLIENT_DIR: clientDir,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = c;
-    c.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-    c.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      if (c.exitCode !== null) throw new Error(`bench server exited with ${c.exitCode}:\n${log}`);
-      const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
-      if (ok) return;
-      if (Date.now() > deadline) throw new Error(`bench server not healthy:\n${log}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
-  const stop = async (): Promise<void> => {
-    const c = child;
-    child = null;
-    if (!c || c.exitCode !== null) return;
-    await new Promise<void>((done) => {
-      c.once('exit', () => done());
-      c.kill('SIGTERM');
-      setTimeout(() => c.kill('SIGKILL'), 15_000).unref();
-    });
-  };
-  await start();
-  return {
-    url,
-    stop,
-    start,
-    dispose: async () => {
-      await stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 // ---- 1. first-load JS ----------------------------------------------------------------------------
@@ -422,7 +348,7 @@ export async function run(): Promise<void> {
       await build({ logLevel: 'warn', build: { outDir: clientDir, emptyOutDir: true } });
     }
     const bundle = await buildBenchEntry(join(tmp, 'entry'));
-    server = await startServer(clientDir);
+    server = await startServer({ CLIENT_DIR: clientDir });
     b = await openBrowser(server.url);
     await b.context.addInitScript({ content: MARK_INTERACTIVE });
 
@@ -432,7 +358,7 @@ export async function run(): Promise<void> {
 
     await server.start();
     // Service workers blocked: this context only needs the app to sign in and sync once.
-    const context = await b.browser.newContext({ ...CONTEXT_OPTIONS, baseURL: server.url, serviceWorkers: 'block' });
+    const context = await b.browser.newContext({ ...PHONE_CONTEXT, baseURL: server.url, serviceWorkers: 'block' });
     await largeDevice(context, bundle);
     await context.close();
   } finally {

@@ -6,11 +6,11 @@
  * routes of the grid workers (the demo seeds them on purpose). Nothing of that may reach bm01 — not
  * on any screen they can open, not in their device's database, not in their local storage.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Case, Place, Task, Visit } from '../../src/domain/entities';
 import type { MeResponse } from '../../src/domain/api';
 import { apiLogin, type ApiSession } from './api';
-import { openBrowser, screenshot, startServer, type BrowserHandle, type ServerHandle } from './harness';
+import { screenshot, useServerAndBrowser } from './harness';
 import { BuildingManagerPages } from './pages/BuildingManagerPages';
 import { FieldSyncPage } from './pages/FieldSyncPage';
 import { dumpIndexedDb, pageText, signIn, signedInUserId } from './support/field';
@@ -25,8 +25,7 @@ import { listAll } from './support/server-api';
 const REVEALING_WORDS = ['暗访', '四不两直', '任务'];
 
 describe('a building manager reports a suspicion and never learns of covert work', () => {
-  let server: ServerHandle;
-  let b: BrowserHandle;
+  const { server, b } = useServerAndBrowser();
   let coord: ApiSession;
   let bm: ApiSession;
   let me: MeResponse;
@@ -36,8 +35,6 @@ describe('a building manager reports a suspicion and never learns of covert work
   const summary = `晚上 7 点后常有十余名学生进出 1 单元 502，门口贴有“作业辅导”字样（${Date.now().toString(36)}）`;
 
   beforeAll(async () => {
-    server = await startServer();
-    b = await openBrowser(server.url);
     coord = await apiLogin(server.url, 'coord1');
     bm = await apiLogin(server.url, 'bm01');
     me = await bm.get<MeResponse>('/api/me');
@@ -45,11 +42,6 @@ describe('a building manager reports a suspicion and never learns of covert work
     const mine = new Set(myPlaces.map((p) => p.id));
     const gridTasks = await listAll<Task>(coord, `/api/tasks?gridId=${me.user.regionId}`);
     secretTasks = gridTasks.filter((t) => (t.style === 'covert' || t.unannounced) && t.placeIds.some((id) => mine.has(id)));
-  });
-
-  afterAll(async () => {
-    await b?.close();
-    await server?.dispose();
   });
 
   it('the demo puts bm01’s buildings on covert, unannounced routes (what must not leak)', async () => {
@@ -156,6 +148,8 @@ describe('a building manager reports a suspicion and never learns of covert work
       expect(v.inspectorIds).toEqual([userId]);
       expect(v).toMatchObject({ selfCheck: true, style: 'open', unannounced: false, taskId: null });
     }
+    // Their report of the earlier test is there, and every case on the device is one of their reports.
+    expect((dump.cases as Case[]).filter((c) => c.summary === summary)).toHaveLength(1);
     for (const c of dump.cases as Case[]) expect(c).toMatchObject({ source: 'building_manager', reportedBy: userId });
     // Only their own places.
     for (const p of dump.places as Place[]) expect(p.managerIds).toContain(userId);

@@ -7,10 +7,10 @@
  * the visit, the case it opened, and the photo — compressed on the device, bytes matching its hash.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Case, Place, Task, Visit } from '../../src/domain/entities';
 import { apiLogin, type ApiSession } from './api';
-import { openBrowser, screenshot, startServer, type BrowserHandle, type ServerHandle } from './harness';
+import { screenshot, useServerAndBrowser } from './harness';
 import { FieldSyncPage } from './pages/FieldSyncPage';
 import { TaskListPage, TaskPage } from './pages/TaskListPage';
 import { VisitFormPage } from './pages/VisitFormPage';
@@ -37,27 +37,19 @@ interface OutboxRow {
 }
 
 describe('an inspection with no signal reaches the server once the network returns', () => {
-  let server: ServerHandle;
-  let b: BrowserHandle;
+  const { server, b } = useServerAndBrowser();
   let grid01: ApiSession;
   let tasks: Task[];
   let places: Map<string, Place>;
   let failedLoads: string[];
 
   beforeAll(async () => {
-    server = await startServer();
-    b = await openBrowser(server.url);
     failedLoads = recordFailedLoads(b.page);
     // What grid01's device will hold, read before the network goes: to stand at the place later.
     grid01 = await apiLogin(server.url, 'grid01');
     tasks = await listAll<Task>(grid01, '/api/tasks');
     places = new Map((await listAll<Place>(grid01, '/api/places')).map((p) => [p.id, p]));
     await b.context.grantPermissions(['geolocation']);
-  });
-
-  afterAll(async () => {
-    await b?.close();
-    await server?.dispose();
   });
 
   it('grid01 works offline: task, route, visit with photo, then syncs exactly once', async () => {

@@ -9,8 +9,8 @@
  * touches the build other specs use.
  */
 import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, screenshot, startServer, type BrowserHandle, type ServerHandle } from './harness';
+import { afterAll, describe, expect, it } from 'vitest';
+import { screenshot, useServerAndBrowser, type BrowserHandle } from './harness';
 import { FieldSyncPage } from './pages/FieldSyncPage';
 import { TaskListPage, TaskPage } from './pages/TaskListPage';
 import { UpdatePromptBar } from './pages/UpdatePromptBar';
@@ -30,20 +30,11 @@ function buildIdOf(page: BrowserHandle['page']): Promise<string | null> {
 
 describe('an app update waits for the open visit', () => {
   let clientDir: string;
-  let server: ServerHandle;
-  let b: BrowserHandle;
-
-  beforeAll(async () => {
-    clientDir = copyOfBuiltClient();
-    server = await startServer({ CLIENT_DIR: clientDir });
-    b = await openBrowser(server.url);
-  });
-
-  afterAll(async () => {
-    await b?.close();
-    await server?.dispose();
+  // Registered first, so it runs last (after-hooks run as a stack): once the server has stopped.
+  afterAll(() => {
     if (clientDir) rmSync(clientDir, { recursive: true, force: true });
   });
+  const { b } = useServerAndBrowser(() => ({ CLIENT_DIR: (clientDir = copyOfBuiltClient()) }));
 
   it('有新版本 is held while the visit is open, then accepted with one reload onto the new version', async () => {
     const { page } = b;

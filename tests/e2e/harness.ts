@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -122,17 +123,19 @@ export interface BrowserHandle {
   close: () => Promise<void>;
 }
 
+/** A field worker's phone: a small touch screen, in Chinese, in the county's time zone. */
+export const PHONE_CONTEXT: BrowserContextOptions = {
+  viewport: { width: 360, height: 640 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'zh-CN',
+  timezoneId: 'Asia/Shanghai',
+};
+
 export async function openBrowser(baseURL: string): Promise<BrowserHandle> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  const context = await browser.newContext({
-    baseURL,
-    viewport: { width: 360, height: 640 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
+  const context = await browser.newContext({ ...PHONE_CONTEXT, baseURL });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (msg) => {
@@ -142,6 +145,25 @@ export async function openBrowser(baseURL: string): Promise<BrowserHandle> {
   const unexpectedProblems = (expected: RegExp[] = []): string[] =>
     problems.filter((p) => !expected.some((re) => re.test(p)));
   return { browser, context, page, problems, unexpectedProblems, close: () => browser.close() };
+}
+
+/**
+ * The server (started with `env`, or what `env()` returns when the suite starts) and a browser on
+ * it, for one suite: started by a `beforeAll`, closed and removed by an `afterAll` this registers. The
+ * handles are empty until that `beforeAll` has filled them in: use them in tests and hooks only.
+ */
+export function useServerAndBrowser(env: Record<string, string> | (() => Record<string, string>) = {}): { server: ServerHandle; b: BrowserHandle } {
+  const server = {} as ServerHandle;
+  const b = {} as BrowserHandle;
+  beforeAll(async () => {
+    Object.assign(server, await startServer(typeof env === 'function' ? env() : env));
+    Object.assign(b, await openBrowser(server.url));
+  });
+  afterAll(async () => {
+    if ('close' in b) await b.close();
+    if ('dispose' in server) await server.dispose();
+  });
+  return { server, b };
 }
 
 export const SCREENSHOT_DIR = '.e2e-artifacts';

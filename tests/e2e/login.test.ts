@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, screenshot, startServer, type BrowserHandle, type ServerHandle } from './harness';
+import { describe, expect, it } from 'vitest';
+import { screenshot, useServerAndBrowser } from './harness';
 import { apiMe } from './api';
 import { LoginPage } from './pages/LoginPage';
 
 describe('signing in to the demo county', () => {
-  let server: ServerHandle;
-  let b: BrowserHandle;
-
-  beforeAll(async () => {
-    server = await startServer();
-    b = await openBrowser(server.url);
-  });
-
-  afterAll(async () => {
-    await b?.close();
-    await server?.dispose();
-  });
+  const { server, b } = useServerAndBrowser();
 
   it('rejects a wrong password with a clear message', async () => {
     const login = new LoginPage(b.page);

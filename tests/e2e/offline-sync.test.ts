@@ -6,17 +6,13 @@
  * The network is taken away by stopping the real server process (Chromium's offline emulation does
  * not reliably reach service workers), then it is started again on the same port and data dir.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { creditCode } from '../factories';
 import { apiLogin } from './api';
-import { openBrowser, screenshot, startServer, type BrowserHandle, type ServerHandle } from './harness';
+import { screenshot, useServerAndBrowser } from './harness';
 import { FieldSyncPage } from './pages/FieldSyncPage';
 import { LedgerPage } from './pages/LedgerPage';
-import { LoginPage } from './pages/LoginPage';
-
-/** Console output Chromium writes while the server is down: the failed requests, nothing else. */
-const SERVER_DOWN = [/Failed to load resource: net::ERR_CONNECTION_REFUSED/, /Failed to load resource: net::ERR_FAILED/];
+import { controlledByServiceWorker, ensureServiceWorkerControls, SERVER_DOWN, signedInAfterReload, signIn, tracer } from './support/field';
 
 interface SubjectPage {
   items: { id: string; name: string }[];
@@ -27,61 +23,14 @@ interface SubjectDetail {
   ledgerEvents: { action: string }[];
 }
 
-/** Whether a service worker is registered (by the app) for the page, within `ms`. */
-async function registered(page: Page, ms: number): Promise<boolean> {
-  return page.evaluate(async (ms) => {
-    for (const until = Date.now() + ms; Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
-      if (await navigator.serviceWorker.getRegistration('/')) return true;
-    }
-    return false;
-  }, ms);
-}
-
-/** navigator.serviceWorker.ready, then a controller (the worker claims its clients), within 15 s. */
-async function controlledByServiceWorker(page: Page): Promise<boolean> {
-  return page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    for (const until = Date.now() + 15_000; Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
-      if (navigator.serviceWorker.controller !== null) return true;
-    }
-    return false;
-  });
-}
-
-/** After a reload the local session must still hold; if the app asks, the offline unlock opens it. */
-async function signedInAfterReload(page: Page): Promise<void> {
-  await page.waitForURL(/\/(field|login)/);
-  if (page.url().includes('/login')) {
-    await new LoginPage(page).signIn('grid01', 'demo1234');
-    await page.waitForURL('**/field**');
-  }
-}
-
-const t0 = Date.now();
-const step = (what: string) => console.log(`[offline-sync +${((Date.now() - t0) / 1000).toFixed(1)}s] ${what}`);
-
 describe('offline save, reload, sync once', () => {
-  let server: ServerHandle;
-  let b: BrowserHandle;
-  let registeredByTest = false;
-
-  beforeAll(async () => {
-    server = await startServer();
-    b = await openBrowser(server.url);
-  });
-
-  afterAll(async () => {
-    await b?.close();
-    await server?.dispose();
-  });
+  const { server, b } = useServerAndBrowser();
 
   it('a subject saved with the server down reaches it exactly once after it returns', async () => {
     const { page } = b;
+    const step = tracer('offline-sync');
     step('login');
-    const login = new LoginPage(page);
-    await login.open();
-    await login.signIn('grid01', 'demo1234');
-    await page.waitForURL('**/field');
+    await signIn(page, 'grid01');
 
     // The first sync has finished (the ledger lists the grid's subjects from the device) and the
     // service worker controls the page.
@@ -89,16 +38,8 @@ describe('offline save, reload, sync once', () => {
     await ledger.open();
     await page.locator('[data-test="subject-row"]').first().waitFor({ timeout: 30_000 });
     step('first sync done');
-    if (!(await registered(page, 5_000))) {
-      // The app did not register its service worker: register the built one so that the rest of the
-      // path (precache, offline reload, sync) is still exercised; the last case reports the defect.
-      registeredByTest = true;
-      await page.evaluate(() => navigator.serviceWorker.register('/sw.js', { scope: '/' }).then(() => undefined));
-    }
-    if (!(await controlledByServiceWorker(page))) {
-      await page.reload();
-      await signedInAfterReload(page);
-    }
+    // The app registers its service worker itself: this throws when it never takes control.
+    await ensureServiceWorkerControls(page, 'grid01');
     expect(await controlledByServiceWorker(page)).toBe(true);
     step('controlled by the service worker');
     const sync = new FieldSyncPage(page);
@@ -110,7 +51,7 @@ describe('offline save, reload, sync once', () => {
     await server.stop();
     step('reloaded offline');
     await page.reload();
-    await signedInAfterReload(page);
+    await signedInAfterReload(page, 'grid01');
 
     const name = `离线入账机构${Date.now().toString(36)}`;
     step('create');
@@ -120,7 +61,7 @@ describe('offline save, reload, sync once', () => {
     await screenshot(page, 'offline-sync-pending');
 
     await page.reload();
-    await signedInAfterReload(page);
+    await signedInAfterReload(page, 'grid01');
     await sync.open();
     expect(await sync.pending()).toBe(1);
     expect(await ledger.lists(name)).toBe(true);
@@ -140,10 +81,6 @@ describe('offline save, reload, sync once', () => {
     const detail = await coord.get<SubjectDetail>(`/api/subjects/${found.items[0]!.id}`);
     expect(detail.ledgerEvents.filter((e) => e.action === 'list')).toHaveLength(1);
     expect(detail.ledgerEvents).toHaveLength(1);
-  });
-
-  it('the app registers its service worker itself', () => {
-    expect(registeredByTest, 'nothing calls useUpdatePrompt().register(): the app never installs its service worker').toBe(false);
   });
 
   it('logged no console errors or warnings but the failed requests while the server was down', () => {

@@ -56,7 +56,10 @@ export class BuildingManagerPages {
     return (await row.locator('[data-test="report-status"]').innerText()).trim();
   }
 
-  reportCount(summary: string): Promise<number> {
-    return this.page.locator('[data-test="report"]').filter({ hasText: summary }).count();
+  /** How many reports show `summary`, counted once the list has rendered the first of them. */
+  async reportCount(summary: string): Promise<number> {
+    const rows = this.page.locator('[data-test="report"]').filter({ hasText: summary });
+    await rows.first().waitFor({ timeout: 10_000 });
+    return rows.count();
   }
 }

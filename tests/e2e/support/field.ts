@@ -35,12 +35,16 @@ export async function signIn(page: Page, username: string, password = DEMO_PASSW
   await page.waitForURL('**/field');
 }
 
-/** Whether the page is controlled by the service worker, once one is ready. */
-export async function controlledByServiceWorker(page: Page): Promise<boolean> {
-  return page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
+/**
+ * Whether the page is controlled by the service worker, once one is ready; false when none is ready
+ * within `readyWithinMs` (the app never registered one).
+ */
+export async function controlledByServiceWorker(page: Page, readyWithinMs = 15_000): Promise<boolean> {
+  return page.evaluate(async (ms) => {
+    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms));
+    if (!(await Promise.race([navigator.serviceWorker.ready.then(() => true), timeout]))) return false;
     return navigator.serviceWorker.controller !== null;
-  });
+  }, readyWithinMs);
 }
 
 /** The script URL of the worker controlling the page, or null. */
