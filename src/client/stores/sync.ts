@@ -46,6 +46,8 @@ export interface ConnectOptions extends Partial<Omit<SyncEngineOptions, 'db' | '
 export const useSyncStore = defineStore('sync', () => {
   const online = ref(typeof navigator === 'undefined' ? true : navigator.onLine);
   const pendingCount = ref(0);
+  /** False until the outbox has been counted: the count is not shown as 0 before it is known. */
+  const pendingKnown = ref(false);
   const oldestPendingAt = ref<string | null>(null);
   const clock = ref(Date.now());
   const lastSyncAt = ref<string | null>(null);
@@ -68,6 +70,7 @@ export const useSyncStore = defineStore('sync', () => {
     if (needsAuth.value) return SYNC_TEXT.needsAuth;
     if (!online.value) return SYNC_TEXT.offline;
     if (syncing.value) return SYNC_TEXT.syncing;
+    if (!pendingKnown.value) return SYNC_TEXT.counting;
     return pendingCount.value > 0 ? SYNC_TEXT.pending(pendingCount.value) : SYNC_TEXT.allSynced;
   });
 
@@ -101,6 +104,7 @@ export const useSyncStore = defineStore('sync', () => {
       () => unsentSummary(database),
       (v) => {
         pendingCount.value = v.pending;
+        pendingKnown.value = true;
         oldestPendingAt.value = v.oldestAt;
       },
     );
@@ -152,6 +156,7 @@ export const useSyncStore = defineStore('sync', () => {
     engine.value = null;
     db.value = null;
     pendingCount.value = 0;
+    pendingKnown.value = false;
     oldestPendingAt.value = null;
     rejections.value = [];
     lastSyncAt.value = null;
@@ -208,6 +213,7 @@ export const useSyncStore = defineStore('sync', () => {
   return {
     online,
     pendingCount,
+    pendingKnown,
     oldestPendingAt,
     oldestPendingAgeMs,
     hasUnsentWork,

@@ -59,6 +59,9 @@ describe('useSyncStore', () => {
     server.reject = (m) => (m.seq === 1 ? { code: 'forbidden', reason: '' } : null);
     const store = useSyncStore();
     store.connect({ db: w.db, transport: server, autoStart: false, locks: null, windowTarget: null, documentTarget: null });
+    // Until the outbox is counted the count is unknown, not 0 ("all synced" would be a lie).
+    expect(store.pendingKnown).toBe(false);
+    await vi.waitFor(() => expect(store.pendingKnown).toBe(true));
     await submitVisit(w.db, visitDraft(w));
     await submitVisit(w.db, visitDraft(w));
     await vi.waitFor(() => expect(store.pendingCount).toBe(2));

@@ -6,7 +6,8 @@ export class FieldSyncPage {
 
   async open(): Promise<void> {
     await this.page.goto('/field/sync');
-    await this.page.locator('[data-test="sync-pending"]').waitFor();
+    // The count shows once the device has counted its outbox (never a 0 it does not know yet).
+    await this.page.locator('[data-test="sync-pending"][data-known="true"]').waitFor();
   }
 
   /** The pending count as shown (“2 条”). */
