@@ -39,14 +39,20 @@ import { insertVisits, type VisitInsert } from './visit-insert';
 
 const INSERT_CHUNK = 500;
 
-interface Prepared {
+/** A row a handler deferred, waiting for the multi-row INSERT. */
+export interface Buffered {
+  table: DeferredTable;
+  row: DeferredRow<DeferredTable>;
+}
+
+export interface Prepared {
   m: Mutation;
   spec?: MutationSpec;
   args?: unknown;
   rejection?: Rejection;
 }
 
-interface Recorded {
+export interface Recorded {
   m: Mutation;
   status: 'applied' | 'duplicate' | 'rejected';
   code?: string;
@@ -71,33 +77,67 @@ function prepare(m: Mutation, registry: MutationRegistry): Prepared {
   return { m, spec, args: parsed.data };
 }
 
-/**
- * The row of a client the server has never seen: its FIRST push may start at any seq, so the row
- * starts just below it. A device whose client id the server lost (a restore) rotates to a new id
- * and keeps numbering its outbox where it was; its pending work is then accepted, not a gap.
- */
-async function insertNewClient(trx: Kysely<Database>, clientId: string, viewer: Viewer, firstSeq: number): Promise<void> {
-  await trx
-    .insertInto('sync_client')
-    .values({ client_id: clientId, user_id: viewer.user.id, device_id: viewer.deviceId, last_mutation_id: Math.max(0, firstSeq - 1) })
-    .onConflict((oc) => oc.column('client_id').doNothing())
-    .execute();
+/** A push as the server received it: who sent it, what, and when it arrived. */
+export interface PushItem {
+  viewer: Viewer;
+  req: PushRequest;
+  receivedAt: Date;
 }
 
-async function lockClient(trx: Kysely<Database>, clientId: string, viewer: Viewer, firstSeq: number): Promise<number> {
-  const select = () =>
-    trx.selectFrom('sync_client').select(['user_id', 'device_id', 'last_mutation_id']).where('client_id', '=', clientId).forUpdate().executeTakeFirst();
-  let row = await select();
-  if (!row) {
-    await insertNewClient(trx, clientId, viewer, firstSeq);
-    row = await select();
+export interface ClientRow {
+  user_id: string;
+  device_id: string;
+  last_mutation_id: number;
+}
+
+/**
+ * Locks the rows of the pushing clients, in client-id order (two transactions locking overlapping
+ * sets never wait on each other in a cycle), in one statement. A client the server has never seen
+ * gets its row first: its FIRST push may start at any seq, so the row starts just below it. A
+ * device whose client id the server lost (a restore) rotates to a new id and keeps numbering its
+ * outbox where it was; its pending work is then accepted, not a gap.
+ */
+export async function lockClients(trx: Kysely<Database>, items: readonly PushItem[]): Promise<Map<string, ClientRow>> {
+  const ids = [...new Set(items.map((i) => i.req.clientId))];
+  const select = (which: string[]) =>
+    trx
+      .selectFrom('sync_client')
+      .select(['client_id', 'user_id', 'device_id', 'last_mutation_id'])
+      .where(sql<boolean>`client_id = ANY(${sql.val(which)}::uuid[])`)
+      .orderBy('client_id')
+      .forUpdate()
+      .execute();
+  const rows = new Map<string, ClientRow>();
+  const remember = (found: Awaited<ReturnType<typeof select>>) => {
+    for (const r of found) rows.set(r.client_id, { user_id: r.user_id, device_id: r.device_id, last_mutation_id: Number(r.last_mutation_id) });
+  };
+  remember(await select(ids));
+  const unknown = ids.filter((id) => !rows.has(id));
+  if (unknown.length > 0) {
+    const first = new Map<string, PushItem>();
+    for (const i of items) if (!first.has(i.req.clientId)) first.set(i.req.clientId, i);
+    await trx
+      .insertInto('sync_client')
+      .values(
+        unknown.map((id) => {
+          const { viewer, req } = first.get(id)!;
+          const firstSeq = Math.min(...req.mutations.map((m) => m.seq));
+          return { client_id: id, user_id: viewer.user.id, device_id: viewer.deviceId, last_mutation_id: Math.max(0, firstSeq - 1) };
+        }),
+      )
+      .onConflict((oc) => oc.column('client_id').doNothing())
+      .execute();
+    remember(await select(unknown));
   }
-  if (!row) throw new Error(`sync client ${clientId} vanished`);
-  // A client id belongs to one user on one device: another session may not push in its name.
+  for (const id of ids) if (!rows.has(id)) throw new Error(`sync client ${id} vanished`);
+  return rows;
+}
+
+/** A client id belongs to one user on one device: another session may not push in its name. */
+export function checkClientOwner(row: ClientRow, { viewer, req }: PushItem): void {
   if (row.user_id !== viewer.user.id || row.device_id !== viewer.deviceId) {
-    throw new AppError('forbidden', undefined, `client ${clientId} belongs to another user or device`);
+    throw new AppError('forbidden', undefined, `client ${req.clientId} belongs to another user or device`);
   }
-  return Number(row.last_mutation_id);
 }
 
 export interface PushOptions {
@@ -106,219 +146,243 @@ export interface PushOptions {
 }
 
 export async function push(db: Kysely<Database>, viewer: Viewer, req: PushRequest, opts: PushOptions = {}): Promise<PushResponse> {
-  const registry = opts.registry ?? MUTATIONS;
-  const receivedAt = opts.now?.() ?? new Date();
-  const clockOffsetMs = req.sentAt ? receivedAt.getTime() - Date.parse(req.sentAt) : null;
-  const mutations = [...req.mutations].sort((a, b) => a.seq - b.seq);
-  const prepared = mutations.map((m) => prepare(m, registry));
+  const item: PushItem = { viewer, req, receivedAt: opts.now?.() ?? new Date() };
+  return db.transaction().execute((trx) => pushInTransaction(trx, item, opts.registry ?? MUTATIONS));
+}
 
-  return db.transaction().execute(async (trx) => {
-    const startLast = await lockClient(trx, req.clientId, viewer, mutations[0]!.seq);
-    const load = new Loaders(trx);
-    await load.prefetch(mergeKeys(prepared, startLast));
+/** The mutations of a push in seq order, each with its spec and parsed arguments or its rejection. */
+export function prepareAll(req: PushRequest, registry: MutationRegistry): Prepared[] {
+  return [...req.mutations].sort((a, b) => a.seq - b.seq).map((m) => prepare(m, registry));
+}
 
-    let last = startLast;
-    const records: Recorded[] = [];
-    let buffer: { table: DeferredTable; row: DeferredRow<DeferredTable> }[] = [];
-    /** Mutations before this index run the slow path: the replay of a segment whose flush failed. */
-    let slowUntil = 0;
-    let gap = false;
-    let stopped: TransientFailure | null = null;
-    let segment = { index: 0, records: 0, last };
+/** The context a handler runs with; its deferred rows go to `sink`. */
+export function contextFor(trx: Kysely<Database>, item: PushItem, load: Loaders, m: Mutation, sink: Buffered[]): MutationContext {
+  const { viewer, req, receivedAt } = item;
+  return {
+    trx,
+    viewer,
+    clientId: req.clientId,
+    seq: m.seq,
+    at: m.at,
+    receivedAt,
+    clockOffsetMs: req.sentAt ? receivedAt.getTime() - Date.parse(req.sentAt) : null,
+    load,
+    defer: (table, row) => sink.push({ table, row }),
+  };
+}
 
-    const savepoint = (name: string) => sql.raw(`SAVEPOINT ${name}`).execute(trx);
-    const release = (name: string) => sql.raw(`RELEASE SAVEPOINT ${name}`).execute(trx);
-    const rollbackTo = (name: string) => sql.raw(`ROLLBACK TO SAVEPOINT ${name}`).execute(trx);
+/** One push inside a transaction of the caller's: its own (`push`) or a group's (push-group.ts). */
+export async function pushInTransaction(trx: Kysely<Database>, item: PushItem, registry: MutationRegistry): Promise<PushResponse> {
+  const { req } = item;
+  const prepared = prepareAll(req, registry);
+  const client = (await lockClients(trx, [item])).get(req.clientId)!;
+  checkClientOwner(client, item);
+  const startLast = client.last_mutation_id;
+  const load = new Loaders(trx);
+  await load.prefetch(mergeKeys(prepared, startLast));
 
-    const flushRows = async (rows: typeof buffer) => {
-      const byTable = new Map<DeferredTable, DeferredRow<DeferredTable>[]>();
-      for (const r of rows) {
-        const list = byTable.get(r.table);
-        if (list) list.push(r.row);
-        else byTable.set(r.table, [r.row]);
-      }
-      for (const [table, list] of byTable) {
-        for (let i = 0; i < list.length; i += INSERT_CHUNK) {
-          const chunk = list.slice(i, i + INSERT_CHUNK);
-          if (table === 'visits') {
-            const inserted = await insertVisits(trx, chunk as VisitInsert[]);
-            // A concurrent push stored one of these ids since the prefetch: let the slow path decide.
-            if (inserted !== chunk.length) throw new Error('visit inserted concurrently');
-          } else {
-            await trx
-              .insertInto('blob_refs')
-              .values(chunk as never)
-              .onConflict((oc) => oc.columns(['sha256', 'entity', 'row_id']).doNothing())
-              .execute();
-          }
-        }
-      }
-    };
+  let last = startLast;
+  const records: Recorded[] = [];
+  let buffer: Buffered[] = [];
+  /** Mutations before this index run the slow path: the replay of a segment whose flush failed. */
+  let slowUntil = 0;
+  let gap = false;
+  let stopped: TransientFailure | null = null;
+  let segment = { index: 0, records: 0, last };
 
-    /** Ends the segment (its rows stay) and starts the next at mutation `at`. */
-    const startSegment = async (at: number) => {
-      await release('seg');
-      await savepoint('seg');
-      segment = { index: at, records: records.length, last };
-    };
+  const { savepoint, release, rollbackTo } = savepoints(trx);
 
-    /**
-     * Writes the buffered rows and (unless `reopen` is false) starts a new segment at mutation `at`;
-     * false when the segment had to be rolled back for a slow replay.
-     */
-    const flushSegment = async (at: number, { reopen = true } = {}): Promise<boolean> => {
-      if (buffer.length === 0) return true;
-      try {
-        await flushRows(buffer);
-      } catch {
-        await rollbackTo('seg');
-        return false;
-      }
-      buffer = [];
-      if (reopen) await startSegment(at);
-      return true;
-    };
-
-    /**
-     * Rolls the segment's outcomes back and replays its mutations up to (not including) `end` one
-     * per savepoint, reading afresh (what made the flush fail is there now); the fast path resumes
-     * after them. Returns where the replay starts.
-     */
-    const replaySegmentSlowly = (end: number) => {
-      buffer = [];
-      records.length = segment.records;
-      last = segment.last;
-      load.clear();
-      slowUntil = end;
-      return segment.index;
-    };
-
-    const run = async (p: Prepared, pending: typeof buffer): Promise<MutationOutcome> => {
-      const ctx: MutationContext = {
-        trx,
-        viewer,
-        clientId: req.clientId,
-        seq: p.m.seq,
-        at: p.m.at,
-        receivedAt,
-        clockOffsetMs,
-        load,
-        defer: (table, row) => pending.push({ table, row }),
-      };
-      return p.spec!.handle(ctx, p.args);
-    };
-
+  /** Ends the segment (its rows stay) and starts the next at mutation `at`. */
+  const startSegment = async (at: number) => {
+    await release('seg');
     await savepoint('seg');
-    let i = 0;
-    for (;;) {
-      while (i < prepared.length) {
-        if (slowUntil > 0 && i >= slowUntil) {
-          // The slow replay is over: a later failed flush rolls back only what follows it, and the
-          // rest of the batch is read in bulk again.
-          await startSegment(i);
-          await load.prefetch(mergeKeys(prepared.slice(i), last));
-          slowUntil = 0;
-        }
-        const p = prepared[i]!;
-        const seq = p.m.seq;
-        if (seq <= last) {
-          records.push({ m: p.m, status: 'duplicate' });
-          i++;
-          continue;
-        }
-        if (seq > last + 1) {
-          gap = true;
-          break;
-        }
-        if (p.rejection) {
-          records.push({ m: p.m, status: 'rejected', code: p.rejection.code, reason: p.rejection.reason });
-          last = seq;
-          i++;
-          continue;
-        }
+    segment = { index: at, records: records.length, last };
+  };
 
-        const pending: typeof buffer = [];
-        if (i >= slowUntil && p.spec!.deferrable) {
-          // Fast path: reads and buffered rows only, no savepoint needed for a rejection.
-          try {
-            const outcome = await run(p, pending);
-            buffer.push(...pending);
-            records.push({ m: p.m, status: outcome.status ?? 'applied', outcome });
-            last = seq;
-            i++;
-          } catch (err) {
-            if (err instanceof Rejection) {
-              records.push({ m: p.m, status: 'rejected', code: err.code, reason: err.reason });
-              last = seq;
-              i++;
-            } else if (err instanceof TransientFailure) {
-              if (await flushSegment(i)) {
-                stopped = err;
-                break;
-              }
-              i = replaySegmentSlowly(i + 1);
-            } else {
-              // A database error in a read leaves the transaction unusable: replay the segment slowly.
-              await rollbackTo('seg');
-              i = replaySegmentSlowly(i + 1);
-            }
-          }
-          continue;
-        }
+  /**
+   * Writes the buffered rows and (unless `reopen` is false) starts a new segment at mutation `at`;
+   * false when the segment had to be rolled back for a slow replay.
+   */
+  const flushSegment = async (at: number, { reopen = true } = {}): Promise<boolean> => {
+    if (buffer.length === 0) return true;
+    try {
+      await flushRows(trx, buffer);
+    } catch {
+      await rollbackTo('seg');
+      return false;
+    }
+    buffer = [];
+    if (reopen) await startSegment(at);
+    return true;
+  };
 
-        if (!(await flushSegment(i))) {
-          i = replaySegmentSlowly(i);
-          continue;
-        }
-        await savepoint('m');
+  /**
+   * Rolls the segment's outcomes back and replays its mutations up to (not including) `end` one
+   * per savepoint, reading afresh (what made the flush fail is there now); the fast path resumes
+   * after them. Returns where the replay starts.
+   */
+  const replaySegmentSlowly = (end: number) => {
+    buffer = [];
+    records.length = segment.records;
+    last = segment.last;
+    load.clear();
+    slowUntil = end;
+    return segment.index;
+  };
+
+  const run = (p: Prepared, pending: Buffered[]): Promise<MutationOutcome> => p.spec!.handle(contextFor(trx, item, load, p.m, pending), p.args);
+
+  await savepoint('seg');
+  let i = 0;
+  for (;;) {
+    while (i < prepared.length) {
+      if (slowUntil > 0 && i >= slowUntil) {
+        // The slow replay is over: a later failed flush rolls back only what follows it, and the
+        // rest of the batch is read in bulk again.
+        await startSegment(i);
+        await load.prefetch(mergeKeys(prepared.slice(i), last));
+        slowUntil = 0;
+      }
+      const p = prepared[i]!;
+      const seq = p.m.seq;
+      if (seq <= last) {
+        records.push({ m: p.m, status: 'duplicate' });
+        i++;
+        continue;
+      }
+      if (seq > last + 1) {
+        gap = true;
+        break;
+      }
+      if (p.rejection) {
+        records.push({ m: p.m, status: 'rejected', code: p.rejection.code, reason: p.rejection.reason });
+        last = seq;
+        i++;
+        continue;
+      }
+
+      const pending: Buffered[] = [];
+      if (i >= slowUntil && p.spec!.deferrable) {
+        // Fast path: reads and buffered rows only, no savepoint needed for a rejection.
         try {
           const outcome = await run(p, pending);
-          await flushRows(pending);
-          await release('m');
+          buffer.push(...pending);
           records.push({ m: p.m, status: outcome.status ?? 'applied', outcome });
           last = seq;
           i++;
         } catch (err) {
-          await rollbackTo('m');
-          await release('m');
-          load.clear();
-          if (err instanceof Rejection || isPermanentDbError(err)) {
-            const r = err instanceof Rejection ? err : new Rejection('constraint_violation', '数据与服务器上的记录冲突，无法保存');
-            records.push({ m: p.m, status: 'rejected', code: r.code, reason: r.reason });
+          if (err instanceof Rejection) {
+            records.push({ m: p.m, status: 'rejected', code: err.code, reason: err.reason });
             last = seq;
             i++;
+          } else if (err instanceof TransientFailure) {
+            if (await flushSegment(i)) {
+              stopped = err;
+              break;
+            }
+            i = replaySegmentSlowly(i + 1);
           } else {
-            stopped = err instanceof TransientFailure ? err : new TransientFailure('database_error', String(err));
-            break;
+            // A database error in a read leaves the transaction unusable: replay the segment slowly.
+            await rollbackTo('seg');
+            i = replaySegmentSlowly(i + 1);
           }
         }
+        continue;
       }
-      // The end of the batch (or of what could run): write what is buffered; if that fails, the
-      // segment is replayed one mutation per savepoint. The last segment's savepoint stays open:
-      // COMMIT ends it with the transaction, and nothing after this point rolls back to it.
-      if (await flushSegment(i, { reopen: false })) break;
-      i = replaySegmentSlowly(i);
-      gap = false;
-      stopped = null;
-    }
 
-    const progressed = records.some((r) => r.status !== 'duplicate');
-    if (!progressed) {
-      if (gap) throw new AppError('mutation_gap', { expected: last + 1 }, `client ${req.clientId} expected seq ${last + 1}`);
-      if (stopped) throw new AppError('unavailable', { code: stopped.code }, `push stopped: ${stopped.message}`);
+      if (!(await flushSegment(i))) {
+        i = replaySegmentSlowly(i);
+        continue;
+      }
+      await savepoint('m');
+      try {
+        const outcome = await run(p, pending);
+        await flushRows(trx, pending);
+        await release('m');
+        records.push({ m: p.m, status: outcome.status ?? 'applied', outcome });
+        last = seq;
+        i++;
+      } catch (err) {
+        await rollbackTo('m');
+        await release('m');
+        load.clear();
+        if (err instanceof Rejection || isPermanentDbError(err)) {
+          const r = err instanceof Rejection ? err : new Rejection('constraint_violation', '数据与服务器上的记录冲突，无法保存');
+          records.push({ m: p.m, status: 'rejected', code: r.code, reason: r.reason });
+          last = seq;
+          i++;
+        } else {
+          stopped = err instanceof TransientFailure ? err : new TransientFailure('database_error', String(err));
+          break;
+        }
+      }
     }
-    if (last > startLast) await record(trx, req.clientId, viewer, startLast + 1, last, records);
-    const results: PushResult[] = records.map((r) => ({
-      seq: r.m.seq,
-      status: r.status,
-      ...(r.code ? { code: r.code } : {}),
-      ...(r.reason ? { reason: r.reason } : {}),
-    }));
-    return { lastMutationId: last, results };
-  });
+    // The end of the batch (or of what could run): write what is buffered; if that fails, the
+    // segment is replayed one mutation per savepoint. The last segment's savepoint stays open:
+    // COMMIT ends it with the transaction, and nothing after this point rolls back to it.
+    if (await flushSegment(i, { reopen: false })) break;
+    i = replaySegmentSlowly(i);
+    gap = false;
+    stopped = null;
+  }
+
+  const progressed = records.some((r) => r.status !== 'duplicate');
+  if (!progressed) {
+    if (gap) throw new AppError('mutation_gap', { expected: last + 1 }, `client ${req.clientId} expected seq ${last + 1}`);
+    if (stopped) throw new AppError('unavailable', { code: stopped.code }, `push stopped: ${stopped.message}`);
+  }
+  if (last > startLast) await recordBatches(trx, [{ item, first: startLast + 1, last, records }]);
+  return responseOf(last, records);
 }
 
-function mergeKeys(prepared: Prepared[], last: number) {
+export function responseOf(last: number, records: readonly Recorded[]): PushResponse {
+  const results: PushResult[] = records.map((r) => ({
+    seq: r.m.seq,
+    status: r.status,
+    ...(r.code ? { code: r.code } : {}),
+    ...(r.reason ? { reason: r.reason } : {}),
+  }));
+  return { lastMutationId: last, results };
+}
+
+/** SAVEPOINT, RELEASE and ROLLBACK TO of `trx`. */
+export function savepoints(trx: Kysely<Database>) {
+  return {
+    savepoint: (name: string) => sql.raw(`SAVEPOINT ${name}`).execute(trx),
+    release: (name: string) => sql.raw(`RELEASE SAVEPOINT ${name}`).execute(trx),
+    rollbackTo: (name: string) => sql.raw(`ROLLBACK TO SAVEPOINT ${name}`).execute(trx),
+  };
+}
+
+/**
+ * Writes buffered rows in multi-row INSERTs (visits: one jsonb parameter per chunk). Throws when a
+ * visit was stored by another transaction since it was read, so that a slower path decides it.
+ */
+export async function flushRows(trx: Kysely<Database>, rows: readonly Buffered[]): Promise<void> {
+  const byTable = new Map<DeferredTable, DeferredRow<DeferredTable>[]>();
+  for (const r of rows) {
+    const list = byTable.get(r.table);
+    if (list) list.push(r.row);
+    else byTable.set(r.table, [r.row]);
+  }
+  for (const [table, list] of byTable) {
+    for (let i = 0; i < list.length; i += INSERT_CHUNK) {
+      const chunk = list.slice(i, i + INSERT_CHUNK);
+      if (table === 'visits') {
+        const inserted = await insertVisits(trx, chunk as VisitInsert[]);
+        if (inserted !== chunk.length) throw new Error('visit inserted concurrently');
+      } else {
+        await trx
+          .insertInto('blob_refs')
+          .values(chunk as never)
+          .onConflict((oc) => oc.columns(['sha256', 'entity', 'row_id']).doNothing())
+          .execute();
+      }
+    }
+  }
+}
+
+export function mergeKeys(prepared: readonly Prepared[], last: number) {
   const keys = { places: [] as string[], visits: [] as string[], templates: [] as string[], tasks: [] as string[], blobs: [] as string[] };
   for (const p of prepared) {
     if (p.m.seq <= last || !p.spec?.prefetch || p.rejection) continue;
@@ -332,54 +396,81 @@ function mergeKeys(prepared: Prepared[], last: number) {
   return keys;
 }
 
+/** What one push decided, to be recorded: its client advances from `first - 1` to `last`. */
+export interface DecidedBatch {
+  item: PushItem;
+  first: number;
+  last: number;
+  records: readonly Recorded[];
+}
+
 /**
- * Advances the client and records the batch, in the batch transaction (so under its `_xid`):
+ * Advances the clients and records their batches, in the batch transaction (so under its `_xid`),
+ * in one statement however many pushes share the transaction (see push-group.ts):
  *
- * - ONE `sync_batch` row with the seq range decided (`first_seq`..`last_seq`) and the counts: the pull
- *   derives lastMutationId under its xid horizon from these rows (see pull.ts);
+ * - ONE `sync_batch` row per push with the seq range decided (`first_seq`..`last_seq`) and the counts:
+ *   the pull derives lastMutationId under its xid horizon from these rows (see pull.ts);
  * - a `mutation_result` row for each rejected mutation, with its arguments, code and reason: nothing a
  *   device sent is lost (applied and duplicate ones are covered by the batch row's range);
- * - ONE `audit_log` row for the batch's applied writes: who (user), which device, the client, and each
+ * - ONE `audit_log` row per push with applied writes: who (user), which device, the client, and each
  *   applied mutation with its seq, name, device time and the row it wrote.
  */
-async function record(trx: Kysely<Database>, clientId: string, viewer: Viewer, first: number, last: number, records: Recorded[]): Promise<void> {
-  let applied = 0;
-  let duplicates = 0;
-  const rejected: Recorded[] = [];
-  const audited: AuditedMutation[] = [];
-  for (const r of records) {
-    if (r.status === 'rejected') rejected.push(r);
-    else if (r.status === 'duplicate') {
-      // A handler's duplicate (the effect was already there) was decided in this batch; a resent seq was not.
-      if (r.outcome) duplicates++;
-    } else {
-      applied++;
-      audited.push({ seq: r.m.seq, name: r.m.name, at: r.m.at, entity: r.outcome?.entity ?? null, id: r.outcome?.entityId ?? null });
+export async function recordBatches(trx: Kysely<Database>, decided: readonly DecidedBatch[]): Promise<void> {
+  if (decided.length === 0) return;
+  const batches = [];
+  const audits: ReturnType<typeof auditRow>[] = [];
+  const rejected: { clientId: string; r: Recorded }[] = [];
+  for (const { item, first, last, records } of decided) {
+    const clientId = item.req.clientId;
+    let applied = 0;
+    let duplicates = 0;
+    let rejections = 0;
+    const audited: AuditedMutation[] = [];
+    for (const r of records) {
+      if (r.status === 'rejected') {
+        rejections++;
+        rejected.push({ clientId, r });
+      } else if (r.status === 'duplicate') {
+        // A handler's duplicate (the effect was already there) was decided in this batch; a resent seq was not.
+        if (r.outcome) duplicates++;
+      } else {
+        applied++;
+        audited.push({ seq: r.m.seq, name: r.m.name, at: r.m.at, entity: r.outcome?.entity ?? null, id: r.outcome?.entityId ?? null });
+      }
+    }
+    batches.push({ client_id: clientId, first_seq: first, last_seq: last, applied, duplicates, rejected: rejections });
+    if (audited.length > 0) {
+      audits.push(
+        auditRow({
+          userId: item.viewer.user.id,
+          deviceId: item.viewer.deviceId,
+          action: SYNC_PUSH_ACTION,
+          entity: 'sync_client',
+          entityId: clientId,
+          details: { clientId, firstSeq: first, lastSeq: last, mutations: audited } satisfies SyncPushAudit,
+        }),
+      );
     }
   }
-  // The client, its batch row and the audit row in one statement: one round trip instead of three.
-  const advance = trx.with('advanced', (db) =>
-    db.updateTable('sync_client').set({ last_mutation_id: last, updated_at: new Date() }).where('client_id', '=', clientId),
+  // The clients, their batch rows and audit rows in one statement: one round trip instead of three
+  // per push. A client pushing twice in one group ends at its later batch's last seq.
+  const lasts = new Map<string, number>();
+  for (const b of batches) lasts.set(b.client_id, Math.max(lasts.get(b.client_id) ?? 0, b.last_seq));
+  const advance = trx.with('advanced', () =>
+    sql`(UPDATE sync_client AS c SET last_mutation_id = v.last, updated_at = now()
+        FROM unnest(${sql.val([...lasts.keys()])}::uuid[], ${sql.val([...lasts.values()])}::bigint[]) AS v(client_id, last)
+        WHERE c.client_id = v.client_id)`,
   );
-  const batch = { client_id: clientId, first_seq: first, last_seq: last, applied, duplicates, rejected: rejected.length };
-  if (audited.length > 0) {
-    const entry = {
-      userId: viewer.user.id,
-      deviceId: viewer.deviceId,
-      action: SYNC_PUSH_ACTION,
-      entity: 'sync_client',
-      entityId: clientId,
-      details: { clientId, firstSeq: first, lastSeq: last, mutations: audited } satisfies SyncPushAudit,
-    };
-    await advance.with('audited', (db) => db.insertInto('audit_log').values(auditRow(entry))).insertInto('sync_batch').values(batch).execute();
+  if (audits.length > 0) {
+    await advance.with('audited', (db) => db.insertInto('audit_log').values(audits)).insertInto('sync_batch').values(batches).execute();
   } else {
-    await advance.insertInto('sync_batch').values(batch).execute();
+    await advance.insertInto('sync_batch').values(batches).execute();
   }
   for (let i = 0; i < rejected.length; i += INSERT_CHUNK) {
     await trx
       .insertInto('mutation_result')
       .values(
-        rejected.slice(i, i + INSERT_CHUNK).map((r) => ({
+        rejected.slice(i, i + INSERT_CHUNK).map(({ clientId, r }) => ({
           client_id: clientId,
           seq: r.m.seq,
           name: r.m.name,

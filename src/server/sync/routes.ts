@@ -10,7 +10,7 @@ import { AppError, parse } from '../errors';
 import { Semaphore } from '../util/semaphore';
 import { listConflicts } from './conflicts';
 import { pull, pullResponseJson } from './pull';
-import { push } from './push';
+import { PushQueue } from './push-group';
 
 const conflictQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -18,10 +18,12 @@ const conflictQuery = z.strictObject({
 });
 
 export function syncRoutes(app: FastifyInstance, deps: AppDeps): void {
+  // Pushes that arrive while the server is busy share one transaction (group commit, push-group.ts).
+  const pushes = new PushQueue(deps.db);
   app.post('/api/sync/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request) => {
     const viewer = await authenticate(deps.db, request);
     const body = parse(pushRequestSchema, request.body);
-    return push(deps.db, viewer, body);
+    return pushes.push(viewer, body);
   });
 
   // Pulls take turns (config.syncPullConcurrency): a device's pending pushes never queue behind a

@@ -1,0 +1,282 @@
+/**
+ * Group commit of pushes (SPEC §8, §12): pushes of different devices that arrive while the server is
+ * busy share ONE transaction, so a crowd of small pushes costs a handful of statements instead of a
+ * dozen each: one statement locks all their clients, one prefetch reads what all their mutations
+ * need, one multi-row INSERT stores all their visits and one statement records all their batches.
+ *
+ * Nothing about an outcome changes: every push is decided as `push` (push.ts) would decide it alone,
+ * in arrival order.
+ * - A push whose work is all append-only (visits: `deferrable` handlers, which only read and buffer
+ *   rows) is decided in memory with the others. If their shared INSERT fails (a visit stored by
+ *   another transaction meanwhile), the group's writes are rolled back to a savepoint and every
+ *   push runs on its own, as below.
+ * - A push with a mutation that writes directly (a task start, a subject change), or a second push of
+ *   a client already in the group, runs on its own in the same transaction, inside a savepoint: its
+ *   failure is its own and rolls back only its writes.
+ * - A push the server answers with an error (a gap, a transient failure before anything was
+ *   processed, a client id of another user) writes nothing and gets the error `push` would throw.
+ * If the transaction itself fails (the database gone, the commit refused), nothing of it was written:
+ * `pushGroup` throws, and the queue tries each push again on its own.
+ *
+ * `PushQueue` forms the groups: a push that arrives while fewer than `concurrency` groups run starts
+ * at once (alone when the server is idle: no added latency); the pushes that arrive meanwhile wait
+ * and go together in the next group.
+ */
+import type { Kysely } from 'kysely';
+import type { PushRequest, PushResponse } from '../../domain/sync';
+import { PUSH_BATCH } from '../../domain/transfer';
+import type { Database } from '../db/schema';
+import { AppError } from '../errors';
+import type { Viewer } from '../scope/viewer';
+import { Loaders } from './loaders';
+import { MUTATIONS } from './mutations';
+import {
+  checkClientOwner,
+  contextFor,
+  flushRows,
+  lockClients,
+  mergeKeys,
+  prepareAll,
+  push,
+  pushInTransaction,
+  recordBatches,
+  responseOf,
+  savepoints,
+  type Buffered,
+  type DecidedBatch,
+  type Prepared,
+  type PushItem,
+  type Recorded,
+} from './push';
+import { Rejection, TransientFailure, type MutationRegistry } from './registry';
+
+/** What one push of a group came to: its response, or the error `push` would have thrown. */
+export type PushSettled = { ok: true; value: PushResponse } | { ok: false; error: unknown };
+
+/** A push decided in memory, waiting for the group's INSERT and record. */
+interface Decided extends DecidedBatch {
+  index: number;
+  rows: Buffered[];
+  gap: boolean;
+  stopped: TransientFailure | null;
+}
+
+/** Runs `items` in one transaction, each decided as `push` would decide it; results in item order. */
+export async function pushGroup(db: Kysely<Database>, items: readonly PushItem[], registry: MutationRegistry = MUTATIONS): Promise<PushSettled[]> {
+  return db.transaction().execute(async (trx) => {
+    const settled: PushSettled[] = new Array<PushSettled>(items.length);
+    const { savepoint, release, rollbackTo } = savepoints(trx);
+    const clients = await lockClients(trx, items);
+
+    const together: { index: number; prepared: Prepared[]; startLast: number }[] = [];
+    const alone: number[] = [];
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      const clientId = item.req.clientId;
+      const client = clients.get(clientId)!;
+      try {
+        checkClientOwner(client, item);
+      } catch (error) {
+        settled[index] = { ok: false, error };
+        return;
+      }
+      const prepared = prepareAll(item.req, registry);
+      const startLast = client.last_mutation_id;
+      const appendOnly = prepared.every((p) => p.m.seq <= startLast || p.rejection || p.spec!.deferrable);
+      if (appendOnly && !seen.has(clientId)) together.push({ index, prepared, startLast });
+      else alone.push(index);
+      seen.add(clientId);
+    });
+
+    if (together.length > 0) {
+      await savepoint('grp');
+      try {
+        const load = new Loaders(trx);
+        await load.prefetch(mergeAll(together.map((t) => mergeKeys(t.prepared, t.startLast))));
+        const decided: Decided[] = [];
+        for (const t of together) decided.push(await decide(trx, load, items[t.index]!, t));
+        await flushRows(
+          trx,
+          decided.flatMap((d) => d.rows),
+        );
+        await recordBatches(
+          trx,
+          decided.filter((d) => d.last >= d.first),
+        );
+        await release('grp');
+        for (const d of decided) settled[d.index] = settle(d);
+      } catch {
+        // Whatever failed (the shared INSERT met a row stored meanwhile, a read failed), each of these
+        // pushes now runs on its own, from a clean slate.
+        await rollbackTo('grp');
+        await release('grp');
+        alone.push(...together.map((t) => t.index));
+        alone.sort((a, b) => a - b);
+      }
+    }
+
+    for (const index of alone) {
+      await savepoint('one');
+      try {
+        settled[index] = { ok: true, value: await pushInTransaction(trx, items[index]!, registry) };
+        await release('one');
+      } catch (error) {
+        await rollbackTo('one');
+        await release('one');
+        settled[index] = { ok: false, error };
+      }
+    }
+    return settled;
+  });
+}
+
+/**
+ * Decides a push of append-only mutations in memory, as the fast path of `push` does: duplicates,
+ * the gap, rejections and buffered rows. A transient failure stops the push there (what came before
+ * it stands); any other error is thrown, and the group runs its pushes one by one.
+ */
+async function decide(
+  trx: Kysely<Database>,
+  load: Loaders,
+  item: PushItem,
+  { index, prepared, startLast }: { index: number; prepared: Prepared[]; startLast: number },
+): Promise<Decided> {
+  const records: Recorded[] = [];
+  const rows: Buffered[] = [];
+  let last = startLast;
+  let gap = false;
+  let stopped: TransientFailure | null = null;
+  for (const p of prepared) {
+    const seq = p.m.seq;
+    if (seq <= last) {
+      records.push({ m: p.m, status: 'duplicate' });
+      continue;
+    }
+    if (seq > last + 1) {
+      gap = true;
+      break;
+    }
+    if (p.rejection) {
+      records.push({ m: p.m, status: 'rejected', code: p.rejection.code, reason: p.rejection.reason });
+      last = seq;
+      continue;
+    }
+    const pending: Buffered[] = [];
+    try {
+      const outcome = await p.spec!.handle(contextFor(trx, item, load, p.m, pending), p.args);
+      rows.push(...pending);
+      records.push({ m: p.m, status: outcome.status ?? 'applied', outcome });
+      last = seq;
+    } catch (err) {
+      if (err instanceof Rejection) {
+        records.push({ m: p.m, status: 'rejected', code: err.code, reason: err.reason });
+        last = seq;
+      } else if (err instanceof TransientFailure) {
+        stopped = err;
+        break;
+      } else {
+        throw err;
+      }
+    }
+  }
+  return { index, item, first: startLast + 1, last, records, rows, gap, stopped };
+}
+
+/** The response of a decided push, or the error `push` throws when nothing was processed. */
+function settle(d: Decided): PushSettled {
+  if (!d.records.some((r) => r.status !== 'duplicate')) {
+    const clientId = d.item.req.clientId;
+    if (d.gap) return { ok: false, error: new AppError('mutation_gap', { expected: d.last + 1 }, `client ${clientId} expected seq ${d.last + 1}`) };
+    if (d.stopped) return { ok: false, error: new AppError('unavailable', { code: d.stopped.code }, `push stopped: ${d.stopped.message}`) };
+  }
+  return { ok: true, value: responseOf(d.last, d.records) };
+}
+
+function mergeAll(keys: ReturnType<typeof mergeKeys>[]): ReturnType<typeof mergeKeys> {
+  const all = { places: [] as string[], visits: [] as string[], templates: [] as string[], tasks: [] as string[], blobs: [] as string[] };
+  for (const k of keys) for (const kind of Object.keys(all) as (keyof typeof all)[]) all[kind].push(...k[kind]);
+  return all;
+}
+
+interface Waiting {
+  item: PushItem;
+  resolve: (r: PushResponse) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface PushQueueOptions {
+  /** Groups running at once (each holds a connection). */
+  concurrency?: number;
+  /**
+   * A group takes waiting pushes until their mutations reach this many (at least one push). The
+   * default, a device's largest batch, keeps a group's visits within one INSERT and its latency that
+   * of one full batch: larger groups made the crowd's first answers wait longer for no throughput.
+   */
+  maxMutations?: number;
+  registry?: MutationRegistry;
+}
+
+/** Forms the groups of pushes (see the top of this file). */
+export class PushQueue {
+  readonly #waiting: Waiting[] = [];
+  #running = 0;
+  readonly #concurrency: number;
+  readonly #maxMutations: number;
+  readonly #registry: MutationRegistry;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    opts: PushQueueOptions = {},
+  ) {
+    this.#concurrency = opts.concurrency ?? 2;
+    this.#maxMutations = opts.maxMutations ?? PUSH_BATCH;
+    this.#registry = opts.registry ?? MUTATIONS;
+  }
+
+  /** Decides a push (received now) in the next group; resolves or throws as `push` would. */
+  push(viewer: Viewer, req: PushRequest): Promise<PushResponse> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ item: { viewer, req, receivedAt: new Date() }, resolve, reject });
+      this.#drain();
+    });
+  }
+
+  #drain(): void {
+    while (this.#running < this.#concurrency && this.#waiting.length > 0) {
+      let mutations = 0;
+      let n = 0;
+      while (n < this.#waiting.length && (n === 0 || mutations + this.#waiting[n]!.item.req.mutations.length <= this.#maxMutations)) {
+        mutations += this.#waiting[n]!.item.req.mutations.length;
+        n++;
+      }
+      const group = this.#waiting.splice(0, n);
+      this.#running++;
+      void this.#run(group).finally(() => {
+        this.#running--;
+        this.#drain();
+      });
+    }
+  }
+
+  async #run(group: Waiting[]): Promise<void> {
+    if (group.length > 1) {
+      try {
+        const settled = await pushGroup(
+          this.db,
+          group.map((w) => w.item),
+          this.#registry,
+        );
+        settled.forEach((s, i) => (s.ok ? group[i]!.resolve(s.value) : group[i]!.reject(s.error)));
+        return;
+      } catch {
+        // The group's transaction failed as a whole (nothing of it was written): each push is tried
+        // again on its own, so that a failure is only the failing push's own.
+      }
+    }
+    for (const w of group) await this.#alone(w);
+  }
+
+  #alone(w: Waiting): Promise<void> {
+    return push(this.db, w.item.viewer, w.item.req, { registry: this.#registry, now: () => w.item.receivedAt }).then(w.resolve, w.reject);
+  }
+}
