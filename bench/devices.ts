@@ -30,8 +30,10 @@
  * anyone pulls (a thundering herd of 600 pushes), and the later rounds, when devices come back from
  * their pulls at their own pace.
  *
- * Prints `sync.devices` (figures, verification, load); errors or a failed verification make the
- * process fail after the figures are printed. A missed latency budget is printed, not failed.
+ * Prints `sync.devices` (figures, verification, load, and `pushTransactions`: how many transactions
+ * recorded the pushes — fewer than the pushes when group commit shares them); errors or a failed
+ * verification make the process fail after the figures are printed. A missed latency budget is
+ * printed, not failed.
  */
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
@@ -440,6 +442,9 @@ export async function run(): Promise<void> {
       (d, u) => clientLast.get(d.clientId) === lastSeq.get(d.clientId) && out.devices[u]!.pushLastMutationId === lastSeq.get(d.clientId),
     );
     const failedDevices = out.devices.filter((r) => r.failed).length;
+    // Group commit at work: the push transactions that recorded the batches (one per push without it).
+    const txs = await sql<{ n: number }>`SELECT count(DISTINCT _xid::text)::int AS n FROM sync_batch`.execute(db.kysely);
+    const pushTransactions = txs.rows[0]!.n;
 
     const byGrid = new Map<string, Set<string>>();
     for (const r of (await db.kysely.selectFrom('visits').select(['id', 'grid_id']).execute())) {
@@ -499,6 +504,7 @@ export async function run(): Promise<void> {
       pullP95Ms: pull.p95,
       pullP99Ms: pull.p99,
       pullMaxMs: pull.max,
+      pushTransactions,
       wallMs: Math.round(out.wallMs),
       perSec: Math.round(records / (out.wallMs / 1000)),
       errors: out.errors,
