@@ -26,7 +26,6 @@ import type { Kysely } from 'kysely';
 import type { PushRequest, PushResponse } from '../../domain/sync';
 import { PUSH_BATCH } from '../../domain/transfer';
 import type { Database } from '../db/schema';
-import { AppError } from '../errors';
 import type { Viewer } from '../scope/viewer';
 import { Loaders } from './loaders';
 import { MUTATIONS } from './mutations';
@@ -40,8 +39,11 @@ import {
   push,
   pushInTransaction,
   recordBatches,
+  rejected,
   responseOf,
   savepoints,
+  triage,
+  unprocessed,
   type Buffered,
   type DecidedBatch,
   type Prepared,
@@ -148,17 +150,14 @@ async function decide(
   let stopped: TransientFailure | null = null;
   for (const p of prepared) {
     const seq = p.m.seq;
-    if (seq <= last) {
-      records.push({ m: p.m, status: 'duplicate' });
-      continue;
-    }
-    if (seq > last + 1) {
+    const next = triage(p, last);
+    if (next === 'gap') {
       gap = true;
       break;
     }
-    if (p.rejection) {
-      records.push({ m: p.m, status: 'rejected', code: p.rejection.code, reason: p.rejection.reason });
-      last = seq;
+    if (next !== 'run') {
+      records.push(next);
+      if (next.status === 'rejected') last = seq;
       continue;
     }
     const pending: Buffered[] = [];
@@ -169,7 +168,7 @@ async function decide(
       last = seq;
     } catch (err) {
       if (err instanceof Rejection) {
-        records.push({ m: p.m, status: 'rejected', code: err.code, reason: err.reason });
+        records.push(rejected(p.m, err));
         last = seq;
       } else if (err instanceof TransientFailure) {
         stopped = err;
@@ -184,12 +183,8 @@ async function decide(
 
 /** The response of a decided push, or the error `push` throws when nothing was processed. */
 function settle(d: Decided): PushSettled {
-  if (!d.records.some((r) => r.status !== 'duplicate')) {
-    const clientId = d.item.req.clientId;
-    if (d.gap) return { ok: false, error: new AppError('mutation_gap', { expected: d.last + 1 }, `client ${clientId} expected seq ${d.last + 1}`) };
-    if (d.stopped) return { ok: false, error: new AppError('unavailable', { code: d.stopped.code }, `push stopped: ${d.stopped.message}`) };
-  }
-  return { ok: true, value: responseOf(d.last, d.records) };
+  const error = unprocessed(d.item.req.clientId, d.records, d.last, d.gap, d.stopped);
+  return error ? { ok: false, error } : { ok: true, value: responseOf(d.last, d.records) };
 }
 
 function mergeAll(keys: ReturnType<typeof mergeKeys>[]): ReturnType<typeof mergeKeys> {

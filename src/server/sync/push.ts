@@ -60,6 +60,33 @@ export interface Recorded {
   outcome?: MutationOutcome;
 }
 
+/** The record of a mutation rejected for good: it still advances the client. */
+export function rejected(m: Mutation, r: Rejection): Recorded {
+  return { m, status: 'rejected', code: r.code, reason: r.reason };
+}
+
+/**
+ * The next mutation against the client's last seq: a resent one is a duplicate, one past the next
+ * seq is the gap, one that failed to parse (or names no mutation) is rejected before it runs;
+ * otherwise it runs.
+ */
+export function triage(p: Prepared, last: number): Recorded | 'gap' | 'run' {
+  if (p.m.seq <= last) return { m: p.m, status: 'duplicate' };
+  if (p.m.seq > last + 1) return 'gap';
+  return p.rejection ? rejected(p.m, p.rejection) : 'run';
+}
+
+/**
+ * The error a push answers when it processed nothing but duplicates: the gap (409, with the seq to
+ * resume from) or the transient failure that stopped it (503). Null when it has a response.
+ */
+export function unprocessed(clientId: string, records: readonly Recorded[], last: number, gap: boolean, stopped: TransientFailure | null): AppError | null {
+  if (records.some((r) => r.status !== 'duplicate')) return null;
+  if (gap) return new AppError('mutation_gap', { expected: last + 1 }, `client ${clientId} expected seq ${last + 1}`);
+  if (stopped) return new AppError('unavailable', { code: stopped.code }, `push stopped: ${stopped.message}`);
+  return null;
+}
+
 /** PostgreSQL data exceptions (22) and integrity violations (23) are the request's fault: permanent. */
 function isPermanentDbError(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
@@ -245,18 +272,14 @@ export async function pushInTransaction(trx: Kysely<Database>, item: PushItem, r
       }
       const p = prepared[i]!;
       const seq = p.m.seq;
-      if (seq <= last) {
-        records.push({ m: p.m, status: 'duplicate' });
-        i++;
-        continue;
-      }
-      if (seq > last + 1) {
+      const next = triage(p, last);
+      if (next === 'gap') {
         gap = true;
         break;
       }
-      if (p.rejection) {
-        records.push({ m: p.m, status: 'rejected', code: p.rejection.code, reason: p.rejection.reason });
-        last = seq;
+      if (next !== 'run') {
+        records.push(next);
+        if (next.status === 'rejected') last = seq;
         i++;
         continue;
       }
@@ -272,7 +295,7 @@ export async function pushInTransaction(trx: Kysely<Database>, item: PushItem, r
           i++;
         } catch (err) {
           if (err instanceof Rejection) {
-            records.push({ m: p.m, status: 'rejected', code: err.code, reason: err.reason });
+            records.push(rejected(p.m, err));
             last = seq;
             i++;
           } else if (err instanceof TransientFailure) {
@@ -308,7 +331,7 @@ export async function pushInTransaction(trx: Kysely<Database>, item: PushItem, r
         load.clear();
         if (err instanceof Rejection || isPermanentDbError(err)) {
           const r = err instanceof Rejection ? err : new Rejection('constraint_violation', '数据与服务器上的记录冲突，无法保存');
-          records.push({ m: p.m, status: 'rejected', code: r.code, reason: r.reason });
+          records.push(rejected(p.m, r));
           last = seq;
           i++;
         } else {
@@ -326,11 +349,8 @@ export async function pushInTransaction(trx: Kysely<Database>, item: PushItem, r
     stopped = null;
   }
 
-  const progressed = records.some((r) => r.status !== 'duplicate');
-  if (!progressed) {
-    if (gap) throw new AppError('mutation_gap', { expected: last + 1 }, `client ${req.clientId} expected seq ${last + 1}`);
-    if (stopped) throw new AppError('unavailable', { code: stopped.code }, `push stopped: ${stopped.message}`);
-  }
+  const error = unprocessed(req.clientId, records, last, gap, stopped);
+  if (error) throw error;
   if (last > startLast) await recordBatches(trx, [{ item, first: startLast + 1, last, records }]);
   return responseOf(last, records);
 }
