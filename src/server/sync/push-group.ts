@@ -31,7 +31,6 @@ import { Loaders } from './loaders';
 import { MUTATIONS } from './mutations';
 import {
   checkClientOwner,
-  contextFor,
   flushRows,
   lockClients,
   mergeKeys,
@@ -39,8 +38,8 @@ import {
   push,
   pushInTransaction,
   recordBatches,
-  rejected,
   responseOf,
+  runDeferred,
   savepoints,
   triage,
   unprocessed,
@@ -50,7 +49,7 @@ import {
   type PushItem,
   type Recorded,
 } from './push';
-import { Rejection, TransientFailure, type MutationRegistry } from './registry';
+import { TransientFailure, type MutationRegistry } from './registry';
 
 /** What one push of a group came to: its response, or the error `push` would have thrown. */
 export type PushSettled = { ok: true; value: PushResponse } | { ok: false; error: unknown };
@@ -160,23 +159,14 @@ async function decide(
       if (next.status === 'rejected') last = seq;
       continue;
     }
-    const pending: Buffered[] = [];
-    try {
-      const outcome = await p.spec!.handle(contextFor(trx, item, load, p.m, pending), p.args);
-      rows.push(...pending);
-      records.push({ m: p.m, status: outcome.status ?? 'applied', outcome });
-      last = seq;
-    } catch (err) {
-      if (err instanceof Rejection) {
-        records.push(rejected(p.m, err));
-        last = seq;
-      } else if (err instanceof TransientFailure) {
-        stopped = err;
-        break;
-      } else {
-        throw err;
-      }
+    const ran = await runDeferred(trx, item, load, p);
+    if (ran instanceof TransientFailure) {
+      stopped = ran;
+      break;
     }
+    rows.push(...ran.rows);
+    records.push(ran.record);
+    last = seq;
   }
   return { index, item, first: startLast + 1, last, records, rows, gap, stopped };
 }

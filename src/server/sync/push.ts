@@ -77,6 +77,23 @@ export function triage(p: Prepared, last: number): Recorded | 'gap' | 'run' {
 }
 
 /**
+ * Runs an append-only (`deferrable`) mutation, which only reads and buffers rows: its record
+ * (applied, duplicate or rejected) with the rows it buffered, or the transient failure that stops the
+ * push there. Any other error (a failed read) is thrown.
+ */
+export async function runDeferred(trx: Kysely<Database>, item: PushItem, load: Loaders, p: Prepared): Promise<{ record: Recorded; rows: Buffered[] } | TransientFailure> {
+  const rows: Buffered[] = [];
+  try {
+    const outcome = await p.spec!.handle(contextFor(trx, item, load, p.m, rows), p.args);
+    return { record: { m: p.m, status: outcome.status ?? 'applied', outcome }, rows };
+  } catch (err) {
+    if (err instanceof Rejection) return { record: rejected(p.m, err), rows: [] };
+    if (err instanceof TransientFailure) return err;
+    throw err;
+  }
+}
+
+/**
  * The error a push answers when it processed nothing but duplicates: the gap (409, with the seq to
  * resume from) or the transient failure that stopped it (503). Null when it has a response.
  */
@@ -284,35 +301,33 @@ export async function pushInTransaction(trx: Kysely<Database>, item: PushItem, r
         continue;
       }
 
-      const pending: Buffered[] = [];
       if (i >= slowUntil && p.spec!.deferrable) {
         // Fast path: reads and buffered rows only, no savepoint needed for a rejection.
+        let ran: Awaited<ReturnType<typeof runDeferred>>;
         try {
-          const outcome = await run(p, pending);
-          buffer.push(...pending);
-          records.push({ m: p.m, status: outcome.status ?? 'applied', outcome });
-          last = seq;
-          i++;
-        } catch (err) {
-          if (err instanceof Rejection) {
-            records.push(rejected(p.m, err));
-            last = seq;
-            i++;
-          } else if (err instanceof TransientFailure) {
-            if (await flushSegment(i)) {
-              stopped = err;
-              break;
-            }
-            i = replaySegmentSlowly(i + 1);
-          } else {
-            // A database error in a read leaves the transaction unusable: replay the segment slowly.
-            await rollbackTo('seg');
-            i = replaySegmentSlowly(i + 1);
-          }
+          ran = await runDeferred(trx, item, load, p);
+        } catch {
+          // A database error in a read leaves the transaction unusable: replay the segment slowly.
+          await rollbackTo('seg');
+          i = replaySegmentSlowly(i + 1);
+          continue;
         }
+        if (ran instanceof TransientFailure) {
+          if (await flushSegment(i)) {
+            stopped = ran;
+            break;
+          }
+          i = replaySegmentSlowly(i + 1);
+          continue;
+        }
+        buffer.push(...ran.rows);
+        records.push(ran.record);
+        last = seq;
+        i++;
         continue;
       }
 
+      const pending: Buffered[] = [];
       if (!(await flushSegment(i))) {
         i = replaySegmentSlowly(i);
         continue;
