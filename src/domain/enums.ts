@@ -41,18 +41,17 @@ export type RiskLevel = (typeof RISK_LEVELS)[number];
 export const SUBJECT_KINDS = ['institution', 'person'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
-export const SUBJECT_CATEGORIES = [
+/** Categories of institutions only, and of persons only (SPEC §3); `other` fits both kinds. */
+export const INSTITUTION_CATEGORIES = [
   'transformed_institution',
   'deregistered_institution',
   'care_institution',
   'non_academic_with_record',
   'housekeeping_company',
   'consulting_institution',
-  'in_service_teacher',
-  'laid_off_trainer',
-  'individual_with_record',
-  'other',
 ] as const;
+export const PERSON_CATEGORIES = ['in_service_teacher', 'laid_off_trainer', 'individual_with_record'] as const;
+export const SUBJECT_CATEGORIES = [...INSTITUTION_CATEGORIES, ...PERSON_CATEGORIES, 'other'] as const;
 export type SubjectCategory = (typeof SUBJECT_CATEGORIES)[number];
 
 export const SUBJECT_STATUSES = ['listed', 'delisted'] as const;

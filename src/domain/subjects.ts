@@ -5,20 +5,12 @@
  * ledger event.
  */
 import type { LedgerEvent, Subject } from './entities';
-import type { SubjectCategory, SubjectKind } from './enums';
+import { INSTITUTION_CATEGORIES, PERSON_CATEGORIES, type SubjectCategory, type SubjectKind } from './enums';
 
 /** The categories of each kind (SPEC §3: institutions first, then persons; `other` for both). */
 export const CATEGORIES_BY_KIND: Readonly<Record<SubjectKind, readonly SubjectCategory[]>> = {
-  institution: [
-    'transformed_institution',
-    'deregistered_institution',
-    'care_institution',
-    'non_academic_with_record',
-    'housekeeping_company',
-    'consulting_institution',
-    'other',
-  ],
-  person: ['in_service_teacher', 'laid_off_trainer', 'individual_with_record', 'other'],
+  institution: [...INSTITUTION_CATEGORIES, 'other'],
+  person: [...PERSON_CATEGORIES, 'other'],
 };
 
 export function categoryFitsKind(kind: SubjectKind, category: SubjectCategory): boolean {
