@@ -15,7 +15,7 @@ import { migrate } from './db/migrate';
 import { sweepAuthTables } from './auth/queries';
 import { seedDemoIfEmpty } from './seed/insert';
 import { DEMO_PASSWORD, demoAccountSummary, generateDemoCounty } from './seed/demo';
-import { createUser, usersWithPassword } from './users/service';
+import { createUser, usersWithDemoPassword } from './users/service';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -83,7 +83,7 @@ async function start(config: Config): Promise<void> {
   const production = config.nodeEnv === 'production';
   if (!production) await seedDemo(db);
   else {
-    const weak = await usersWithPassword(db.kysely, DEMO_PASSWORD);
+    const weak = await usersWithDemoPassword(db.kysely, DEMO_PASSWORD);
     if (weak.length) {
       await db.close();
       throw new Error(`refusing to start in production: ${weak.length} account(s) still use the demo password (${weak.slice(0, 5).join(', ')})`);

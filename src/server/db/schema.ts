@@ -286,6 +286,13 @@ export interface MigrationsTable {
   applied_at: Generated<Date>;
 }
 
+/** A stored password hash already found not to be the demo password (migration 6). */
+export interface DemoPasswordChecksTable {
+  user_id: string;
+  password_hash: string;
+  checked_at: Generated<Date>;
+}
+
 export interface Database {
   regions: RegionsTable;
   users: UsersTable;
@@ -308,6 +315,7 @@ export interface Database {
   blob_refs: BlobRefsTable;
   meta: MetaTable;
   migrations: MigrationsTable;
+  demo_password_checks: DemoPasswordChecksTable;
 }
 
 export type RegionRow = Selectable<RegionsTable>;
@@ -346,4 +354,5 @@ export const DATA_TABLES = [
   'tombstones',
   'blobs',
   'blob_refs',
+  'demo_password_checks',
 ] as const;

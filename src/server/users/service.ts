@@ -49,14 +49,40 @@ export async function createUser(db: Kysely<Database>, input: CreateUserInput): 
   });
 }
 
-/** Usernames of active accounts whose password is still `password` (scrypt-verified, 4 at a time). */
-export async function usersWithPassword(db: Kysely<Database>, password: string): Promise<string[]> {
-  const rows = await db.selectFrom('users').select(['username', 'password_hash']).where('disabled_at', 'is', null).execute();
-  const out: string[] = [];
+/**
+ * Usernames of active accounts that still use the demo password, which a production start refuses.
+ * A stored hash found not to be the demo password is remembered (`demo_password_checks`), so only
+ * accounts created or given a new password since the last check cost a scrypt.
+ */
+export async function usersWithDemoPassword(db: Kysely<Database>, demoPassword: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users as u')
+    .leftJoin('demo_password_checks as c', (join) => join.onRef('c.user_id', '=', 'u.id').onRef('c.password_hash', '=', 'u.password_hash'))
+    .select(['u.id', 'u.username', 'u.password_hash'])
+    .where('u.disabled_at', 'is', null)
+    .where('c.user_id', 'is', null)
+    .orderBy('u.username')
+    .execute();
+  const weak = await matchingPassword(rows, demoPassword);
+  const weakIds = new Set(weak.map((r) => r.id));
+  const cleared = rows.filter((r) => !weakIds.has(r.id)).map((r) => ({ user_id: r.id, password_hash: r.password_hash }));
+  for (let i = 0; i < cleared.length; i += 1000) {
+    await db
+      .insertInto('demo_password_checks')
+      .values(cleared.slice(i, i + 1000))
+      .onConflict((oc) => oc.column('user_id').doUpdateSet((eb) => ({ password_hash: eb.ref('excluded.password_hash'), checked_at: new Date() })))
+      .execute();
+  }
+  return weak.map((r) => r.username);
+}
+
+/** The rows whose stored hash is of `password`; 4 at a time, as scrypt runs on libuv's thread pool. */
+async function matchingPassword<R extends { password_hash: string }>(rows: R[], password: string): Promise<R[]> {
+  const out: R[] = [];
   for (let i = 0; i < rows.length; i += 4) {
     const batch = rows.slice(i, i + 4);
     const hits = await Promise.all(batch.map((r) => verifyPassword(password, r.password_hash)));
-    batch.forEach((r, k) => hits[k] && out.push(r.username));
+    batch.forEach((r, k) => hits[k] && out.push(r));
   }
   return out;
 }
