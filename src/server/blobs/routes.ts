@@ -155,12 +155,14 @@ export function blobRoutes(app: FastifyInstance, deps: AppDeps, store: BlobStore
     const sha256 = sha256Param(request.params);
     const contentType = await readableType(deps.db, viewer, sha256);
     if (!contentType) throw new AppError('not_found');
-    const bytes = await store.read(sha256);
-    if (!bytes) throw new AppError('not_found');
+    // Streamed from the store: a photo of up to 15 MB is never held whole in memory per download.
+    const blob = await store.open(sha256);
+    if (!blob) throw new AppError('not_found');
     return reply
       .header('content-type', contentType)
+      .header('content-length', blob.size)
       .header('cache-control', 'private, max-age=31536000, immutable')
       .header('etag', `"${sha256}"`)
-      .send(bytes);
+      .send(blob.stream);
   });
 }

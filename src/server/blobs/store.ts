@@ -7,12 +7,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 
 export interface BlobStore {
   has(sha256: string): Promise<boolean>;
   /** Stores the bytes atomically: a reader never sees a partial blob. */
   put(sha256: string, data: Buffer): Promise<void>;
-  read(sha256: string): Promise<Buffer | null>;
+  /** The stored bytes as a stream with their size, or null when the blob is not stored. */
+  open(sha256: string): Promise<{ size: number; stream: Readable } | null>;
   /** Bytes of an unfinished resumable upload durably stored so far (0 when there is none). */
   partialSize(sha256: string): Promise<number>;
   /** Appends a chunk at `offset`, which the caller has checked equals `partialSize`; durable on return. */
@@ -127,11 +129,20 @@ export class FsBlobStore implements BlobStore {
     return removed;
   }
 
-  async read(sha256: string): Promise<Buffer | null> {
+  async open(sha256: string): Promise<{ size: number; stream: Readable } | null> {
+    let handle: fs.FileHandle;
     try {
-      return await fs.readFile(this.#path(sha256));
+      handle = await fs.open(this.#path(sha256), 'r');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    try {
+      const { size } = await handle.stat();
+      // The stream owns the handle from here and closes it when it ends, fails or is destroyed.
+      return { size, stream: handle.createReadStream() };
+    } catch (err) {
+      await handle.close();
       throw err;
     }
   }

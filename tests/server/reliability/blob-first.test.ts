@@ -40,6 +40,7 @@ describe.each(backends)('blob before mutation on %s', (backend) => {
     const mine = await get(worker);
     expect(mine.statusCode).toBe(200);
     expect(mine.rawPayload.equals(photo)).toBe(true);
+    expect(mine.headers).toMatchObject({ 'content-type': 'image/jpeg', 'content-length': String(photo.length), etag: `"${sha}"` });
     expect((await get(await ctx.login('coord0'))).statusCode).toBe(200);
     expect((await get(await ctx.login('worker2'))).statusCode).toBe(404);
     expect((await get(await ctx.login('manager0'))).statusCode).toBe(404);
