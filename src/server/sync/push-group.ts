@@ -10,8 +10,8 @@
  *   rows) is decided in memory with the others. If their shared INSERT fails (a visit stored by
  *   another transaction meanwhile), the group's writes are rolled back to a savepoint and every
  *   push runs on its own, as below.
- * - A push with a mutation that writes directly (a task start, a subject change), or a second push of
- *   a client already in the group, runs on its own in the same transaction, inside a savepoint: its
+ * - A push with a mutation that writes directly (a task start, a subject change), a push resending
+ *   seqs already decided, or a second push of a client already in the group, runs on its own in the same transaction, inside a savepoint: its
  *   failure is its own and rolls back only its writes.
  * - A push the server answers with an error (a gap, a transient failure before anything was
  *   processed, a client id of another user) writes nothing and gets the error `push` would throw.
@@ -83,8 +83,11 @@ export async function pushGroup(db: Kysely<Database>, items: readonly PushItem[]
       }
       const prepared = prepareAll(item.req, registry);
       const startLast = client.last_mutation_id;
-      const appendOnly = prepared.every((p) => p.m.seq <= startLast || p.rejection || p.spec!.deferrable);
-      if (appendOnly && !seen.has(clientId)) together.push({ index, prepared, startLast });
+      const appendOnly = prepared.every((p) => p.rejection || p.spec!.deferrable);
+      // A push resending seqs already decided (its answer was lost) is rare: it runs alone, where
+      // their earlier rejections are looked up.
+      const resends = prepared.some((p) => p.m.seq <= startLast);
+      if (appendOnly && !resends && !seen.has(clientId)) together.push({ index, prepared, startLast });
       else alone.push(index);
       seen.add(clientId);
     });

@@ -58,6 +58,8 @@ export interface Recorded {
   code?: string;
   reason?: string;
   outcome?: MutationOutcome;
+  /** A seq an earlier push decided, answered again (its rejection repeated): not this push's to record. */
+  resent?: boolean;
 }
 
 /** The record of a mutation rejected for good: it still advances the client. */
@@ -66,14 +68,38 @@ export function rejected(m: Mutation, r: Rejection): Recorded {
 }
 
 /**
- * The next mutation against the client's last seq: a resent one is a duplicate, one past the next
- * seq is the gap, one that failed to parse (or names no mutation) is rejected before it runs;
+ * The next mutation against the client's last seq: a resent one is a duplicate — or, when an earlier
+ * push rejected it (`earlier`), that rejection again: a device whose answer was lost must still learn
+ * it, or it would take the duplicate for success and keep a change the server refused. One past the
+ * next seq is the gap, one that failed to parse (or names no mutation) is rejected before it runs;
  * otherwise it runs.
  */
-export function triage(p: Prepared, last: number): Recorded | 'gap' | 'run' {
-  if (p.m.seq <= last) return { m: p.m, status: 'duplicate' };
+export function triage(p: Prepared, last: number, earlier: ReadonlyMap<number, Rejection> = NONE_EARLIER): Recorded | 'gap' | 'run' {
+  if (p.m.seq <= last) {
+    const before = earlier.get(p.m.seq);
+    return before ? { ...rejected(p.m, before), resent: true } : { m: p.m, status: 'duplicate' };
+  }
   if (p.m.seq > last + 1) return 'gap';
   return p.rejection ? rejected(p.m, p.rejection) : 'run';
+}
+
+const NONE_EARLIER: ReadonlyMap<number, Rejection> = new Map();
+
+/**
+ * The rejections earlier pushes recorded for the seqs of this push that the client already passed
+ * (`mutation_result` keeps every rejected mutation); none are looked up when nothing was resent.
+ */
+export async function earlierRejections(trx: Kysely<Database>, clientId: string, prepared: readonly Prepared[], startLast: number): Promise<ReadonlyMap<number, Rejection>> {
+  const seqs = prepared.filter((p) => p.m.seq <= startLast).map((p) => p.m.seq);
+  if (seqs.length === 0) return NONE_EARLIER;
+  const rows = await trx
+    .selectFrom('mutation_result')
+    .select(['seq', 'code', 'reason'])
+    .where('client_id', '=', clientId)
+    .where('status', '=', 'rejected')
+    .where(sql<boolean>`seq = ANY(${sql.val(seqs)}::bigint[])`)
+    .execute();
+  return new Map(rows.map((r) => [Number(r.seq), new Rejection(r.code ?? 'rejected', r.reason ?? '')]));
 }
 
 /**
@@ -222,6 +248,7 @@ export async function pushInTransaction(trx: Kysely<Database>, item: PushItem, r
   const client = (await lockClients(trx, [item])).get(req.clientId)!;
   checkClientOwner(client, item);
   const startLast = client.last_mutation_id;
+  const earlier = await earlierRejections(trx, req.clientId, prepared, startLast);
   const load = new Loaders(trx);
   await load.prefetch(mergeKeys(prepared, startLast));
 
@@ -289,14 +316,14 @@ export async function pushInTransaction(trx: Kysely<Database>, item: PushItem, r
       }
       const p = prepared[i]!;
       const seq = p.m.seq;
-      const next = triage(p, last);
+      const next = triage(p, last, earlier);
       if (next === 'gap') {
         gap = true;
         break;
       }
       if (next !== 'run') {
         records.push(next);
-        if (next.status === 'rejected') last = seq;
+        if (next.status === 'rejected' && !next.resent) last = seq;
         i++;
         continue;
       }
@@ -462,6 +489,7 @@ export async function recordBatches(trx: Kysely<Database>, decided: readonly Dec
     let rejections = 0;
     const audited: AuditedMutation[] = [];
     for (const r of records) {
+      if (r.resent) continue;
       if (r.status === 'rejected') {
         rejections++;
         rejected.push({ clientId, r });

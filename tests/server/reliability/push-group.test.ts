@@ -203,4 +203,19 @@ describe.each(backends)('group commit of pushes on %s', (backend) => {
     expect(await countIds(ctx, 'visits', [vg[0]!.id])).toBe(0);
     expect(await lastMutationIdOf(ctx, gone)).toBe(0);
   });
+
+  it('a resent push in a group is told its earlier rejections again, as it would be alone', async () => {
+    const [a, b] = [newClientId(), newClientId()];
+    const va = await visitsBy(w0, 0, 2);
+    const vb = await visitsBy(w1, 1, 1);
+    const poison: Visit = { ...va[1]!, note: '篡改' };
+    const first = await push(ctx.db.kysely, await viewerOf(ctx, w0), { clientId: a, mutations: [submit(1, va[0]!), submit(2, poison)] });
+    expect(first.results.map((r) => r.status)).toEqual(['applied', 'rejected']);
+
+    // The answer was lost: a resends both while b pushes new work; both in one group.
+    const settled = await pushGroup(ctx.db.kysely, [await item(w0, a, [submit(1, va[0]!), submit(2, poison)]), await item(w1, b, [submit(1, vb[0]!)])]);
+    expect(value(settled[0])).toEqual({ lastMutationId: 2, results: [{ seq: 1, status: 'duplicate' }, first.results[1]] });
+    expect(value(settled[1])).toEqual({ lastMutationId: 1, results: [{ seq: 1, status: 'applied' }] });
+    expect(await ctx.db.kysely.selectFrom('mutation_result').select('seq').where('client_id', '=', a).execute()).toHaveLength(1);
+  });
 });

@@ -66,9 +66,20 @@ describe.each(backends)('push reliability on %s', (backend) => {
     const res = await pushOk(ctx, worker, clientId, batch);
     expect(res.results.map((r) => r.status)).toEqual(['applied', 'rejected', 'rejected', 'applied', 'applied']);
     expect(res.lastMutationId).toBe(5);
+    // Resent (the answer was lost): the applied ones are duplicates, the rejected ones are told their
+    // rejection again — taken for success, the device would keep a change the server refused.
     const again = await pushOk(ctx, worker, clientId, batch);
-    expect(again.results).toEqual(batch.map((m) => ({ seq: m.seq, status: 'duplicate' })));
+    expect(again).toEqual({ lastMutationId: 5, results: res.results.map((r) => (r.status === 'rejected' ? r : { seq: r.seq, status: 'duplicate' })) });
+    expect(again.results[1]).toMatchObject({ status: 'rejected', code: 'hash_mismatch' });
     expect(await stored(vs)).toBe(3);
+    // The resend recorded nothing: still one batch row and the two rejections.
+    expect(await ctx.db.kysely.selectFrom('sync_batch').select('first_seq').where('client_id', '=', clientId).execute()).toHaveLength(1);
+    expect((await ctx.db.kysely.selectFrom('mutation_result').select('seq').where('client_id', '=', clientId).orderBy('seq').execute()).map((r) => Number(r.seq))).toEqual([2, 3]);
+    // A resend together with new work: the rejection again, the new mutation applied.
+    const more = await pushOk(ctx, worker, clientId, [batch[1]!, submit(6, (await visits(1))[0]!)]);
+    expect(more.lastMutationId).toBe(6);
+    expect(more.results.map((r) => [r.seq, r.status])).toEqual([[2, 'rejected'], [6, 'applied']]);
+    expect((await ctx.db.kysely.selectFrom('mutation_result').select('seq').where('client_id', '=', clientId).execute()).length).toBe(2);
   });
 
   it('4: the database failing mid-push advances nothing past the failure; the retry applies everything once', async () => {
