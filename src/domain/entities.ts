@@ -10,7 +10,8 @@ import { isValidCreditCode, MASKED_ID_RE, isValidMobile } from './validators';
 export const idSchema = z.string().regex(UUID_RE, 'must be a lowercase UUID');
 export const sha256Schema = z.string().regex(SHA256_RE, 'must be a lowercase hex SHA-256');
 /** ISO-8601 with an offset (Z or ±hh:mm). */
-export const instantSchema = z.iso.datetime({ offset: true });
+/** An ISO 8601 instant with its offset; year 0000 (no such year in PostgreSQL) is refused. */
+export const instantSchema = z.iso.datetime({ offset: true }).refine((s) => !s.startsWith('0000'), { message: '年份不能为 0000' });
 export const latSchema = z.number().min(-90).max(90);
 export const lngSchema = z.number().min(-180).max(180);
 export const versionSchema = z.number().int().nonnegative();

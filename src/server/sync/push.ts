@@ -35,6 +35,7 @@ import {
   type MutationRegistry,
   type MutationSpec,
 } from './registry';
+import { storableJson } from './storable';
 import { insertVisits, type VisitInsert } from './visit-insert';
 
 const INSERT_CHUNK = 500;
@@ -540,7 +541,7 @@ export async function recordBatches(trx: Kysely<Database>, decided: readonly Dec
           status: 'rejected',
           code: r.code ?? null,
           reason: r.reason ?? null,
-          args: JSON.stringify(r.m.args ?? null),
+          args: storableJson(r.m.args),
           at: r.m.at,
         })),
       )
