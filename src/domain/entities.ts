@@ -7,6 +7,10 @@ import { caseSourceSchema, caseStatusSchema, itemKindSchema, ledgerActionSchema,
 import { SHA256_RE, UUID_RE } from './ids';
 import { isValidCreditCode, MASKED_ID_RE, isValidMobile } from './validators';
 
+// Validation messages reach users — a rejected change's reason on the sync page, a 400's details —
+// so zod speaks Chinese wherever these schemas are loaded (client and server alike).
+z.config(z.locales.zhCN());
+
 export const idSchema = z.string().regex(UUID_RE, 'must be a lowercase UUID');
 export const sha256Schema = z.string().regex(SHA256_RE, 'must be a lowercase hex SHA-256');
 /** ISO-8601 with an offset (Z or ±hh:mm). */
@@ -29,6 +33,8 @@ export const TEXT_MAX = {
   completionNote: 1000,
   /** An inspector's note on an answer, and a finding's description. */
   note: 2000,
+  /** A finding derived from a violated answer: the item's text, '：' and the inspector's note. */
+  finding: 4000,
   /** Why a visit's shift differs from the one its time gives. */
   shiftOverrideReason: 500,
   /** Visit notes, case summaries and case event notes. */
@@ -211,7 +217,7 @@ export type Answer = z.infer<typeof answerSchema>;
 
 export const findingSchema = z.strictObject({
   category: violationCategorySchema,
-  description: z.string().min(1).max(TEXT_MAX.note),
+  description: z.string().min(1).max(TEXT_MAX.finding),
   evidence: z.array(sha256Schema),
 });
 export type Finding = z.infer<typeof findingSchema>;

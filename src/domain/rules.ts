@@ -5,6 +5,7 @@
  * Used by the visit form on the device and by the server when it accepts `visit.submit`.
  */
 import type { Answer, AnswerValue, ChecklistItem, ChecklistTemplate, Finding, ItemAppliesTo, Visit } from './entities';
+import { TEXT_MAX } from './entities';
 import type { PlaceKind, Shift, ViolationCategory, VisitOutcome } from './enums';
 import { VIOLATION_CATEGORIES } from './enums';
 import { TIME_RE } from './calendar';
@@ -241,9 +242,11 @@ export function violatedCategories(template: ChecklistTemplate, answers: readonl
 export function findingsFromAnswers(template: ChecklistTemplate, answers: readonly AnswerLike[]): Finding[] {
   return violatedItems(template, answers).map(([item, a]) => {
     const note = typeof a.note === 'string' ? a.note.trim() : '';
+    const description = note ? `${item.text}：${note}` : item.text;
     return {
       category: item.category ?? 'other',
-      description: note ? `${item.text}：${note}` : item.text,
+      // Within what a finding may hold whatever the item's text: the whole note stays on the answer.
+      description: description.length > TEXT_MAX.finding ? `${description.slice(0, TEXT_MAX.finding - 1)}…` : description,
       evidence: [...(a.evidence ?? [])],
     };
   });

@@ -130,6 +130,22 @@ describe.each(backends)('domain rules on push on %s', (backend) => {
     expect(await stored((patrol.args as { case: { id: string } }).case.id)).toEqual({ subject_ids: [subjectId], visit_id: visitId });
   });
 
+  it('opens a case from a visit only if that visit was stored: never a case pointing at a rejected visit', async () => {
+    const g = ctx.county.grids[0]!;
+    const base = {
+      source: 'patrol', placeId: place(1).id, subjectIds: [], gridId: g.id, townshipId: ctx.county.townships[0]!.id,
+      categories: ['subject'], summary: '发现疑似违规培训', reportedAt: AT, reportedBy: null,
+      status: 'pending_verification', deadlineAt: null, publishable: false, trackingCode: null, events: [],
+    };
+    const good = await signedVisit(ctx, worker, { placeId: place(1).id });
+    const bad = { ...(await signedVisit(ctx, worker, { placeId: place(1).id })), note: '篡改' };
+    const caseOf = (seq: number, visitId: string) => mutation(seq, 'case.open@1', { case: { ...base, id: uuidv7(), visitId } });
+    const res = await pushOk(ctx, worker, newClientId(), [submit(1, good), caseOf(2, good.id), submit(3, bad), caseOf(4, bad.id)]);
+    expect(res.results.map((r) => [r.status, r.code])).toEqual([['applied', undefined], ['applied', undefined], ['rejected', 'hash_mismatch'], ['rejected', 'visit_not_found']]);
+    const cases = await ctx.db.kysely.selectFrom('cases').select('visit_id').where('visit_id', 'in', [good.id, bad.id]).execute();
+    expect(cases).toEqual([{ visit_id: good.id }]);
+  });
+
   it('enters a new subject only as listed', async () => {
     const base = { ...ctx.county.dataset.subjects[0]!, gridId: ctx.county.grids[0]!.id, creditCode: null } as Record<string, unknown>;
     delete base.version;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKLIST_V1, itemByCode } from '../../src/domain/checklist';
-import type { Answer, ChecklistItem, ChecklistTemplate } from '../../src/domain/entities';
+import { answerSchema, findingSchema, TEXT_MAX, type Answer, type ChecklistItem, type ChecklistTemplate } from '../../src/domain/entities';
 import { VISIT_OUTCOMES } from '../../src/domain/enums';
 import {
   answerRequirements,
@@ -222,6 +222,22 @@ describe('violatedCategories and findingsFromAnswers', () => {
       { category: 'time', description: item('D3').text, evidence: [] },
       { category: 'advertising', description: `${item('J1').text}：电梯内有招生广告`, evidence: [PHOTO] },
     ]);
+  });
+
+  it('makes a valid finding from any valid answer: a note at its limit, even a very long item text', () => {
+    // A note the form accepts (its full length) must not make the visit's derived finding invalid:
+    // the server would reject the whole visit while its case went through.
+    const longest = ans('K1', true, { note: '楼'.repeat(TEXT_MAX.note), evidence: [PHOTO] });
+    expect(answerSchema.safeParse(longest).success).toBe(true);
+    const [finding] = findingsFromAnswers(CHECKLIST_V1, [longest]);
+    expect(findingSchema.safeParse(finding).success).toBe(true);
+    expect(finding!.description).toBe(`${item('K1').text}：${'楼'.repeat(TEXT_MAX.note)}`);
+
+    const wordy: ChecklistTemplate = { ...CHECKLIST_V1, items: CHECKLIST_V1.items.map((i) => (i.code === 'K1' ? { ...i, text: '长'.repeat(3000) } : i)) };
+    const [cut] = findingsFromAnswers(wordy, [longest]);
+    expect(cut!.description).toHaveLength(TEXT_MAX.finding);
+    expect(cut!.description.endsWith('…')).toBe(true);
+    expect(findingSchema.safeParse(cut).success).toBe(true);
   });
 });
 

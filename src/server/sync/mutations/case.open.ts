@@ -10,7 +10,7 @@ import { attachEvidence, defineMutation, Rejection } from '../registry';
  * a grid worker from patrol (`patrol`); coordinators and admins may record any source.
  */
 export const caseOpen = defineMutation('case.open@1', {
-  prefetch: ({ case: c }) => ({ places: c.placeId ? [c.placeId] : [], blobs: c.events.flatMap((e) => e.evidence) }),
+  prefetch: ({ case: c }) => ({ places: c.placeId ? [c.placeId] : [], visits: c.visitId ? [c.visitId] : [], blobs: c.events.flatMap((e) => e.evidence) }),
   async handle(ctx, { case: c }) {
     const { viewer } = ctx;
     const me = viewer.user.id;
@@ -30,10 +30,16 @@ export const caseOpen = defineMutation('case.open@1', {
       keys = await keysOfGrid(ctx.trx, c.gridId);
       if (!keys || !keysInScope(viewer, keys)) throw new Rejection('grid_not_found', '所属网格不存在或不在您的管辖范围内');
     }
+    const { keepsLinks } = caseOpening(role);
+    const visitId = keepsLinks ? (c.visitId ?? null) : null;
+    // The visit a case comes from was pushed before it (the same local transaction wrote both): if
+    // that visit was rejected, a case pointing at it would point at nothing.
+    if (visitId && !(await ctx.load.visit(visitId))) {
+      throw new Rejection('visit_not_found', '线索所依据的检查记录未被服务器接收（见同步页被拒绝的更改），请修改后重新提交');
+    }
     const evidence = [...new Set(c.events.flatMap((e) => e.evidence))];
     await attachEvidence(ctx, evidence, { entity: 'case', rowId: c.id, keys, placeId: c.placeId ?? null });
 
-    const { keepsLinks } = caseOpening(role);
     const opened = newCase({
       id: c.id,
       source: c.source,
@@ -49,7 +55,7 @@ export const caseOpen = defineMutation('case.open@1', {
       lng: c.lng ?? null,
       subjectIds: keepsLinks ? c.subjectIds : [],
       categories: c.categories,
-      visitId: keepsLinks ? (c.visitId ?? null) : null,
+      visitId,
       note: c.events[0]?.note ?? null,
       evidence,
     });
