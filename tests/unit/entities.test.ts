@@ -17,7 +17,7 @@ describe('TEXT_MAX', () => {
 
   it("bounds a finding's description", () => {
     const finding = { category: 'other', evidence: [] };
-    expect(findingSchema.safeParse({ ...finding, description: text(TEXT_MAX.note) }).success).toBe(true);
-    expect(findingSchema.safeParse({ ...finding, description: text(TEXT_MAX.note + 1) }).success).toBe(false);
+    expect(findingSchema.safeParse({ ...finding, description: text(TEXT_MAX.finding) }).success).toBe(true);
+    expect(findingSchema.safeParse({ ...finding, description: text(TEXT_MAX.finding + 1) }).success).toBe(false);
   });
 });
