@@ -25,6 +25,7 @@ import { userRoutes } from './users/routes';
 import { visitRoutes } from './visits/routes';
 import { syncRoutes } from './sync/routes';
 import { blobRoutes } from './blobs/routes';
+import { FsBlobStore } from './blobs/store';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
@@ -48,7 +49,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
   if (!opts.db) app.addHook('onClose', () => db.close());
 
-  const deps: AppDeps = { config, db: db.kysely, dbKind: db.kind };
+  const deps: AppDeps = { config, db: db.kysely, dbKind: db.kind, blobs: new FsBlobStore(path.join(config.dataDir, 'blobs')) };
   app.setErrorHandler(errorHandler);
   registerSecurityHeaders(app, config.tileUrl);
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { BlobStore } from './blobs/store';
 import type { Config } from './config';
 import type { Database } from './db/schema';
 import type { DbKind } from './db/connect';
@@ -8,4 +9,6 @@ export interface AppDeps {
   config: Config;
   db: Kysely<Database>;
   dbKind: DbKind;
+  /** Where blob bytes live (DATA_DIR/blobs): the blob routes and push's check of referenced photos. */
+  blobs: BlobStore;
 }

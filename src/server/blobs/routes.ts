@@ -8,7 +8,6 @@
  * after an interruption from the offset `GET /api/blobs/:sha256/upload` reports.
  */
 import { createHash } from 'node:crypto';
-import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { BLOB_TYPES, MAX_BLOB_BYTES, parseContentRange, type BlobUploadStatus } from '../../domain/transfer';
@@ -19,7 +18,6 @@ import { AppError, errorHandler } from '../errors';
 import { sha256Param } from '../http/params';
 import { inScope, managedBy } from '../scope/filters';
 import type { Viewer } from '../scope/viewer';
-import { FsBlobStore, type BlobStore } from './store';
 
 /** The blob's content type if the viewer may see some record that references it; else null. One query. */
 async function readableType(db: Kysely<Database>, viewer: Viewer, sha256: string): Promise<string | null> {
@@ -46,7 +44,8 @@ async function readableType(db: Kysely<Database>, viewer: Viewer, sha256: string
 /** An unfinished upload nobody resumed for this long is removed when the server starts. */
 export const PARTIAL_UPLOAD_MAX_AGE_MS = 14 * 24 * 3600 * 1000;
 
-export function blobRoutes(app: FastifyInstance, deps: AppDeps, store: BlobStore = new FsBlobStore(path.join(deps.config.dataDir, 'blobs'))): void {
+export function blobRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const store = deps.blobs;
   app.addHook('onReady', async () => {
     const removed = await store.sweepPartials(PARTIAL_UPLOAD_MAX_AGE_MS);
     if (removed > 0) app.log.info({ removed }, 'removed abandoned partial blob uploads');

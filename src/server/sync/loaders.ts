@@ -7,6 +7,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { ChecklistTemplate } from '../../domain/entities';
+import type { BlobStore } from '../blobs/store';
 import type { Database, PlaceRow, TaskRow } from '../db/schema';
 import { templateFromRow } from '../templates/rows';
 import type { PrefetchKeys } from './registry';
@@ -29,7 +30,15 @@ export class Loaders {
   readonly #tasks = new Map<string, TaskRow | null>();
   readonly #blobs = new Map<string, boolean>();
 
-  constructor(private readonly db: Kysely<Database>) {}
+  /**
+   * `bytes`: where blob bytes live. A blob counts as held only with its row AND its bytes, as the blob
+   * routes count it: a row whose file was lost (a disk replaced, the blob directory restored apart from
+   * the database) is a missing blob, so the mutation waits (transient) and the device sends it again.
+   */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly bytes?: Pick<BlobStore, 'has'>,
+  ) {}
 
   clear(): void {
     for (const m of [this.#places, this.#visits, this.#templates, this.#tasks, this.#blobs]) m.clear();
@@ -61,6 +70,11 @@ export class Loaders {
     if (blobs.length) {
       const rows = await this.db.selectFrom('blobs').select('sha256').where(anyId('sha256', blobs, 'text')).execute();
       const have = new Set(rows.map((r) => r.sha256));
+      const bytes = this.bytes;
+      if (bytes) {
+        const stored = await Promise.all([...have].map(async (b) => [b, await bytes.has(b)] as const));
+        for (const [b, ok] of stored) if (!ok) have.delete(b);
+      }
       for (const b of blobs) this.#blobs.set(b, have.has(b));
     }
   }

@@ -25,6 +25,7 @@
 import type { Kysely } from 'kysely';
 import type { PushRequest, PushResponse } from '../../domain/sync';
 import { PUSH_BATCH } from '../../domain/transfer';
+import type { BlobStore } from '../blobs/store';
 import type { Database } from '../db/schema';
 import type { Viewer } from '../scope/viewer';
 import { Loaders } from './loaders';
@@ -63,7 +64,7 @@ interface Decided extends DecidedBatch {
 }
 
 /** Runs `items` in one transaction, each decided as `push` would decide it; results in item order. */
-export async function pushGroup(db: Kysely<Database>, items: readonly PushItem[], registry: MutationRegistry = MUTATIONS): Promise<PushSettled[]> {
+export async function pushGroup(db: Kysely<Database>, items: readonly PushItem[], registry: MutationRegistry = MUTATIONS, blobs?: Pick<BlobStore, 'has'>): Promise<PushSettled[]> {
   return db.transaction().execute(async (trx) => {
     const settled: PushSettled[] = new Array<PushSettled>(items.length);
     const { savepoint, release, rollbackTo } = savepoints(trx);
@@ -95,7 +96,7 @@ export async function pushGroup(db: Kysely<Database>, items: readonly PushItem[]
     if (together.length > 0) {
       await savepoint('grp');
       try {
-        const load = new Loaders(trx);
+        const load = new Loaders(trx, blobs);
         await load.prefetch(mergeAll(together.map((t) => mergeKeys(t.prepared, t.startLast))));
         const decided: Decided[] = [];
         for (const t of together) decided.push(await decide(trx, load, items[t.index]!, t));
@@ -122,7 +123,7 @@ export async function pushGroup(db: Kysely<Database>, items: readonly PushItem[]
     for (const index of alone) {
       await savepoint('one');
       try {
-        settled[index] = { ok: true, value: await pushInTransaction(trx, items[index]!, registry) };
+        settled[index] = { ok: true, value: await pushInTransaction(trx, items[index]!, registry, blobs) };
         await release('one');
       } catch (error) {
         await rollbackTo('one');
@@ -202,6 +203,8 @@ export interface PushQueueOptions {
    */
   maxMutations?: number;
   registry?: MutationRegistry;
+  /** Where blob bytes live (see Loaders). */
+  blobs?: Pick<BlobStore, 'has'>;
 }
 
 /** Forms the groups of pushes (see the top of this file). */
@@ -211,6 +214,7 @@ export class PushQueue {
   readonly #concurrency: number;
   readonly #maxMutations: number;
   readonly #registry: MutationRegistry;
+  readonly #blobs: Pick<BlobStore, 'has'> | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -219,6 +223,7 @@ export class PushQueue {
     this.#concurrency = opts.concurrency ?? 2;
     this.#maxMutations = opts.maxMutations ?? PUSH_BATCH;
     this.#registry = opts.registry ?? MUTATIONS;
+    this.#blobs = opts.blobs;
   }
 
   /** Decides a push (received now) in the next group; resolves or throws as `push` would. */
@@ -253,6 +258,7 @@ export class PushQueue {
           this.db,
           group.map((w) => w.item),
           this.#registry,
+          this.#blobs,
         );
         settled.forEach((s, i) => (s.ok ? group[i]!.resolve(s.value) : group[i]!.reject(s.error)));
         return;
@@ -265,6 +271,6 @@ export class PushQueue {
   }
 
   #alone(w: Waiting): Promise<void> {
-    return push(this.db, w.item.viewer, w.item.req, { registry: this.#registry, now: () => w.item.receivedAt }).then(w.resolve, w.reject);
+    return push(this.db, w.item.viewer, w.item.req, { registry: this.#registry, now: () => w.item.receivedAt, blobs: this.#blobs }).then(w.resolve, w.reject);
   }
 }

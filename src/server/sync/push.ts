@@ -19,6 +19,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Mutation, PushRequest, PushResponse, PushResult } from '../../domain/sync';
+import type { BlobStore } from '../blobs/store';
 import type { Database } from '../db/schema';
 import { AppError } from '../errors';
 import { auditRow, SYNC_PUSH_ACTION, type AuditedMutation, type SyncPushAudit } from '../audit/log';
@@ -183,7 +184,8 @@ export async function lockClients(trx: Kysely<Database>, items: readonly PushIte
     for (const r of found) rows.set(r.client_id, { user_id: r.user_id, device_id: r.device_id, last_mutation_id: Number(r.last_mutation_id) });
   };
   remember(await select(ids));
-  const unknown = ids.filter((id) => !rows.has(id));
+  // In client-id order too: two groups inserting overlapping new clients never wait on each other in a cycle.
+  const unknown = ids.filter((id) => !rows.has(id)).sort();
   if (unknown.length > 0) {
     const first = new Map<string, PushItem>();
     for (const i of items) if (!first.has(i.req.clientId)) first.set(i.req.clientId, i);
@@ -214,11 +216,13 @@ export function checkClientOwner(row: ClientRow, { viewer, req }: PushItem): voi
 export interface PushOptions {
   registry?: MutationRegistry;
   now?: () => Date;
+  /** Where blob bytes live (see Loaders): without it, a blob's row alone counts. */
+  blobs?: Pick<BlobStore, 'has'>;
 }
 
 export async function push(db: Kysely<Database>, viewer: Viewer, req: PushRequest, opts: PushOptions = {}): Promise<PushResponse> {
   const item: PushItem = { viewer, req, receivedAt: opts.now?.() ?? new Date() };
-  return db.transaction().execute((trx) => pushInTransaction(trx, item, opts.registry ?? MUTATIONS));
+  return db.transaction().execute((trx) => pushInTransaction(trx, item, opts.registry ?? MUTATIONS, opts.blobs));
 }
 
 /** The mutations of a push in seq order, each with its spec and parsed arguments or its rejection. */
@@ -243,14 +247,14 @@ export function contextFor(trx: Kysely<Database>, item: PushItem, load: Loaders,
 }
 
 /** One push inside a transaction of the caller's: its own (`push`) or a group's (push-group.ts). */
-export async function pushInTransaction(trx: Kysely<Database>, item: PushItem, registry: MutationRegistry): Promise<PushResponse> {
+export async function pushInTransaction(trx: Kysely<Database>, item: PushItem, registry: MutationRegistry, blobs?: Pick<BlobStore, 'has'>): Promise<PushResponse> {
   const { req } = item;
   const prepared = prepareAll(req, registry);
   const client = (await lockClients(trx, [item])).get(req.clientId)!;
   checkClientOwner(client, item);
   const startLast = client.last_mutation_id;
   const earlier = await earlierRejections(trx, req.clientId, prepared, startLast);
-  const load = new Loaders(trx);
+  const load = new Loaders(trx, blobs);
   await load.prefetch(mergeKeys(prepared, startLast));
 
   let last = startLast;

@@ -19,7 +19,7 @@ const conflictQuery = z.strictObject({
 
 export function syncRoutes(app: FastifyInstance, deps: AppDeps): void {
   // Pushes that arrive while the server is busy share one transaction (group commit, push-group.ts).
-  const pushes = new PushQueue(deps.db);
+  const pushes = new PushQueue(deps.db, { blobs: deps.blobs });
   app.post('/api/sync/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request) => {
     const viewer = await authenticate(deps.db, request);
     const body = parse(pushRequestSchema, request.body);

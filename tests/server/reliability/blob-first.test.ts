@@ -3,8 +3,10 @@
  * advances — and an interrupted upload stores nothing; once the photo is uploaded the retry applies.
  */
 import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { backends, useContext, type Session } from '../harness';
+import { backends, testConfig, useContext, type Session } from '../harness';
 import { newClientId, pushOk, pushRaw, signedVisit, submit } from './helpers';
 
 describe.each(backends)('blob before mutation on %s', (backend) => {
@@ -44,5 +46,23 @@ describe.each(backends)('blob before mutation on %s', (backend) => {
     expect((await get(await ctx.login('coord0'))).statusCode).toBe(200);
     expect((await get(await ctx.login('worker2'))).statusCode).toBe(404);
     expect((await get(await ctx.login('manager0'))).statusCode).toBe(404);
+  });
+
+  it('waits for a photo whose row the server has but whose bytes it lost, as for a photo never sent', async () => {
+    const photo = Buffer.from(`lost-photo-${backend}-${Date.now()}-${Math.random()}`);
+    const sha = createHash('sha256').update(photo).digest('hex');
+    const put = () => ctx.app.inject({ method: 'PUT', url: `/api/blobs/${sha}`, headers: { ...worker.headers, 'content-type': 'image/jpeg' }, payload: photo });
+    expect((await put()).statusCode).toBe(201);
+    // The bytes are lost (a disk replaced, the blob directory restored apart from the database).
+    await rm(path.join(testConfig.dataDir, 'blobs', sha.slice(0, 2), sha));
+
+    const visit = await signedVisit(ctx, worker, { placeId: ctx.county.dataset.places[1]!.id, answers: [{ itemCode: 'A1', value: false, evidence: [sha] }] });
+    const clientId = newClientId();
+    const blocked = await pushRaw(ctx, worker, clientId, [submit(1, visit)]);
+    expect(blocked.statusCode, blocked.body).toBe(503);
+    expect(blocked.json()).toMatchObject({ error: { details: { code: 'blob_missing' } } });
+    // The device sends the photo again (stored anew, not answered as already there); the visit goes through.
+    expect((await put()).statusCode).toBe(201);
+    expect((await pushOk(ctx, worker, clientId, [submit(1, visit)])).results).toEqual([{ seq: 1, status: 'applied' }]);
   });
 });
