@@ -1,5 +1,5 @@
 /**
- * `tsx src/server/cli.ts start | migrate | seed [--scale N] | create-user …`
+ * `tsx src/server/cli.ts start | migrate | seed [--scale N] | new-epoch | create-user …`
  * `start` builds the PWA if needed, migrates, seeds the demo county on an empty database (outside
  * production), serves the app, and shuts down cleanly on SIGINT/SIGTERM (PGlite must be closed to flush).
  */
@@ -12,6 +12,7 @@ import { buildApp, CLIENT_DIR } from './app';
 import { loadConfig, type Config } from './config';
 import { openDb, pgliteDirFor, type Db } from './db/connect';
 import { migrate } from './db/migrate';
+import { newEpoch, newEpochIfMoved } from './db/epoch';
 import { sweepAuthTables } from './auth/queries';
 import { seedDemoIfEmpty } from './seed/insert';
 import { DEMO_PASSWORD, demoAccountSummary, generateDemoCounty } from './seed/demo';
@@ -79,6 +80,8 @@ async function start(config: Config): Promise<void> {
   // CLIENT_DIR names a build made elsewhere: it is served as it is.
   if (config.clientDir === undefined) await ensureClientBuilt();
   const db = await open(config);
+  const moved = await newEpochIfMoved(db.kysely);
+  if (moved) console.log(`数据库与上次启动时不同（从备份恢复？）：已启用新的同步纪元 ${moved}，各设备将重新下载数据并保留未同步的记录`);
   await sweepAuthTables(db.kysely);
   const production = config.nodeEnv === 'production';
   if (!production) await seedDemo(db);
@@ -140,6 +143,16 @@ async function main(argv: string[]): Promise<void> {
       }
       return;
     }
+    case 'new-epoch': {
+      // After restoring a backup in place (README, Operations): every device starts over.
+      const db = await open(config);
+      try {
+        console.log(`已启用新的同步纪元 ${await newEpoch(db.kysely)}：各设备下次同步时将重新下载数据，未同步的记录会保留并重新发送`);
+      } finally {
+        await db.close();
+      }
+      return;
+    }
     case 'create-user': {
       const { values } = parseArgs({
         args: rest,
@@ -165,7 +178,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     default:
-      throw new Error('usage: cli.ts start | migrate | seed [--scale N] | create-user --username u --password p --role r --region <code|id>');
+      throw new Error('usage: cli.ts start | migrate | seed [--scale N] | new-epoch | create-user --username u --password p --role r --region <code|id>');
   }
 }
 
