@@ -190,6 +190,8 @@ export interface MetaValues {
   lastSyncAt: string;
   /** The result of `navigator.storage.persist()` after login. */
   persisted: boolean;
+  /** Lost scopes whose purge spared rows with pending work; purged again once that work ends. */
+  sparedScopes: string[];
 }
 
 export function userDbName(userId: string): string {

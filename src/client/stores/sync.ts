@@ -125,8 +125,9 @@ export const useSyncStore = defineStore('sync', () => {
     void database.getMeta('lastSyncAt').then((at) => {
       if (at && lastSyncAt.value === null) lastSyncAt.value = at;
     });
+    // The answer stored at an earlier login is shown only until this login's own answer arrives.
     void database.getMeta('persisted').then((p) => {
-      if (p !== undefined) persisted.value = p;
+      if (p !== undefined && persisted.value === null) persisted.value = p;
     });
 
     if (typeof window !== 'undefined') {
@@ -160,6 +161,7 @@ export const useSyncStore = defineStore('sync', () => {
     oldestPendingAt.value = null;
     rejections.value = [];
     lastSyncAt.value = null;
+    persisted.value = null;
     lastError.value = null;
     needsAuth.value = false;
     syncing.value = false;

@@ -73,13 +73,15 @@ const SCOPED: EntityName[] = ['region', 'place', 'subject', 'ledgerEvent', 'task
 /**
  * Deletes rows that belonged to a dropped scope and to no scope still held, except rows with
  * pending local work. Checklist templates belong to no scope and stay; colleagues go with their grid.
+ * Returns the dropped scopes whose rows were spared for pending work.
  */
 export async function purgeScopes(
   db: GridPatrolDB,
   dropped: ReadonlySet<string>,
   held: ReadonlySet<string>,
   pending: ReadonlySet<string>,
-): Promise<void> {
+): Promise<Set<string>> {
+  const spared = new Set<string>();
   const regions = new Map((await db.regions.toArray()).map((r) => [r.id, r]));
   const places = await db.places.toArray();
   const subjects = await db.subjects.toArray();
@@ -91,9 +93,10 @@ export async function purgeScopes(
     const doomed: string[] = [];
     await table.each((row) => {
       const r = row as unknown as Record<string, unknown> & { id: string };
-      if (pending.has(rowKey(entity, r.id))) return;
       const scopes = rowScopes(entity, r, lookup);
-      if (scopes.some((s) => dropped.has(s)) && !scopes.some((s) => held.has(s))) doomed.push(r.id);
+      if (!scopes.some((s) => dropped.has(s)) || scopes.some((s) => held.has(s))) return;
+      if (!pending.has(rowKey(entity, r.id))) doomed.push(r.id);
+      else for (const s of scopes) if (dropped.has(s)) spared.add(s);
     });
     await table.bulkDelete(doomed);
   }
@@ -108,10 +111,34 @@ export async function purgeScopes(
   const heldRegions = new Set(gridsOf(held).flatMap(pathOf));
   const droppedRegions = new Set(gridsOf(dropped).flatMap(pathOf));
   const leaving = (await db.users.toArray())
-    .filter((u) => u.id !== db.userId && !pending.has(rowKey('user', u.id)))
-    .filter((u) => droppedRegions.has(u.regionId) && !heldRegions.has(u.regionId))
-    .map((u) => u.id);
-  await db.users.bulkDelete(leaving);
+    .filter((u) => u.id !== db.userId)
+    .filter((u) => droppedRegions.has(u.regionId) && !heldRegions.has(u.regionId));
+  const kept = leaving.filter((u) => pending.has(rowKey('user', u.id)));
+  if (kept.length > 0) for (const s of dropped) if (s.startsWith('grid:')) spared.add(s);
+  await db.users.bulkDelete(leaving.filter((u) => !kept.includes(u)).map((u) => u.id));
+  return spared;
+}
+
+/**
+ * Purges the rows of `dropped` scopes and, with `workEnded` (after a confirmation or a rejection), the
+ * rows kept earlier only for their pending work: without this a row of a lost scope would outlive its
+ * work on the device forever. The scopes whose purge spared rows are remembered in meta
+ * 'sparedScopes', so that the common case (nothing spared) costs nothing.
+ */
+export async function purgeDropped(
+  db: GridPatrolDB,
+  dropped: readonly string[],
+  held: ReadonlySet<string>,
+  pending: ReadonlySet<string>,
+  workEnded: boolean,
+): Promise<void> {
+  const remembered = (await db.getMeta('sparedScopes')) ?? [];
+  const scopes = new Set([...dropped, ...(workEnded ? remembered : [])].filter((s) => !held.has(s)));
+  if (scopes.size === 0) return;
+  const spared = await purgeScopes(db, scopes, held, pending);
+  // A scope held again keeps its rows by being held; it needs no second purge.
+  const keep = workEnded ? spared : new Set([...remembered.filter((s) => !held.has(s)), ...spared]);
+  await db.setMeta('sparedScopes', [...keep]);
 }
 
 /** After a server restore: forget every synced row and shadow, keep rows with pending local work. */

@@ -1,19 +1,20 @@
 /**
- * The client sync engine (SPEC §8). One cycle: upload blobs the outbox references → push the outbox
- * in seq order → pull pages until the server has no more. One cycle at a time per user across tabs
- * (Web Locks, else an in-process mutex). The scheduler runs cycles on start, when the network
- * returns, on becoming visible, after local writes (debounced) and every minute while visible,
- * backing off exponentially with jitter after failures.
+ * The client sync engine (SPEC §8). One cycle: push the outbox in seq order, each batch after the
+ * blobs it references → pull pages until the server has no more. One cycle at a time per user
+ * across tabs (Web Locks, else an in-process mutex). The scheduler runs cycles on start, when the
+ * network returns, on becoming visible, after local writes (debounced) and every minute while
+ * visible, backing off exponentially with jitter after failures.
  *
- * Outbox entries live until a pull page says the server has them (`seq ≤ lastMutationId`); a push
- * answer only marks them acknowledged. That keeps the rows they touched safe from older server
- * versions, and lets a gap error rewind to any seq the server still lacks.
+ * Outbox entries live until the last page of a pull says the server has them
+ * (`seq ≤ lastMutationId`); a push answer only marks them acknowledged. That keeps the rows they
+ * touched safe from older server versions, and lets a gap error rewind to any seq the server still
+ * lacks.
  */
 import type { PullRequest, PullResponse, PushResponse } from '../../domain/sync';
 import { uuidv7 } from '../../domain/ids';
 import { PUSH_BATCH, PUSH_BATCH_BYTES } from '../../domain/transfer';
 import type { GridPatrolDB, StoredOutboxEntry } from '../db/database';
-import { applyOrShadow, clearSynced, pendingKeys, pullTables, purgeScopes, settleShadows } from './apply';
+import { applyOrShadow, clearSynced, pendingKeys, pullTables, purgeDropped, settleShadows } from './apply';
 import {
   MutationGapError,
   NetworkError,
@@ -170,12 +171,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   // -- blobs --
 
-  async function uploadBlobs(): Promise<number> {
-    const refs = new Set<string>();
-    await db.outbox
-      .where('acked')
-      .equals(0)
-      .each((e) => e.blobRefs.forEach((r) => refs.add(r)));
+  /** Uploads the blobs `batch` references that the server has not received yet. */
+  async function uploadBlobs(batch: StoredOutboxEntry[]): Promise<number> {
+    const refs = new Set(batch.flatMap((e) => e.blobRefs));
     if (refs.size === 0) return 0;
     const rows = await db.blobs.bulkGet([...refs]);
     let uploaded = 0;
@@ -242,7 +240,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       await db.outbox.where('seq').anyOf(ackSeqs).modify({ acked: 1 });
       // A rejected change leaves its rows to the server's version, held back while it was pending.
       // A row changed only by rejected work returns to the version it had before (its base).
-      if (rejected > 0) await settleShadows(db, rejectedKeys);
+      if (rejected > 0) {
+        await settleShadows(db, rejectedKeys);
+        // A row of a lost scope kept only for the rejected work goes now.
+        const held = new Set(Object.keys((await db.getMeta('cursors')) ?? {}));
+        await purgeDropped(db, [], held, await pendingKeys(db), true);
+      }
       return { acked: ackSeqs.length, rejected };
     });
   }
@@ -262,14 +265,18 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     });
   }
 
-  async function pushAll(clientId: string): Promise<{ pushed: number; rejected: number }> {
+  async function pushAll(clientId: string): Promise<{ blobsUploaded: number; pushed: number; rejected: number }> {
+    let blobsUploaded = 0;
     let pushed = 0;
     let rejected = 0;
     let gaps = 0;
     let blobRetries = 0;
     for (;;) {
       const batch = await nextBatch();
-      if (batch.length === 0) return { pushed, rejected };
+      if (batch.length === 0) return { blobsUploaded, pushed, rejected };
+      // Per batch, not once per cycle: a change saved while an earlier batch was on the wire may
+      // reference a photo taken after this cycle began.
+      blobsUploaded += await uploadBlobs(batch);
       let response: PushResponse;
       try {
         response = await transport.push({
@@ -286,10 +293,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           // The server lacks a photo this device marked as sent (lost by a restore, or never stored):
           // without sending it again the queue would wait for it forever.
           await markBlobsUnsent(batch);
-          if (blobRetries++ < 1) {
-            await uploadBlobs();
-            continue;
-          }
+          if (blobRetries++ < 1) continue;
         }
         throw error;
       }
@@ -334,19 +338,27 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         return 'epoch_reset';
       }
 
-      const pending = await pendingKeys(db, page.lastMutationId);
+      // Only the last page confirms: the row a confirmed mutation wrote may come on a later page, and
+      // until it has, the local row must stand over the older server row held back as its shadow.
+      // The last page's lastMutationId was read under the xid horizon every scope's cursor has then
+      // caught up to, so all the server wrote for those mutations has arrived by then.
+      const confirmed = page.hasMore ? ((await db.getMeta('lastMutationId')) ?? 0) : page.lastMutationId;
+      const pending = await pendingKeys(db, confirmed);
       for (const change of page.changes) await applyOrShadow(db, change, pending);
 
       const next: Record<string, string | null> = { ...cursors, ...page.cursors };
       for (const s of page.dropScopes) delete next[s];
-      if (page.dropScopes.length > 0) await purgeScopes(db, new Set(page.dropScopes), new Set(Object.keys(next)), pending);
 
       await db.setMeta('epoch', page.epoch);
       await db.setMeta('cursors', next);
-      await db.setMeta('lastMutationId', page.lastMutationId);
-      // Only now, with the page applied in this same transaction, are these entries confirmed.
-      await db.outbox.where('seq').belowOrEqual(page.lastMutationId).delete();
-      await settleShadows(db);
+      if (!page.hasMore) {
+        await db.setMeta('lastMutationId', page.lastMutationId);
+        // Only now, with the last page applied in this same transaction, are these entries confirmed.
+        await db.outbox.where('seq').belowOrEqual(page.lastMutationId).delete();
+        await settleShadows(db);
+      }
+      // After the shadows settled: settling may put back a row of a lost scope whose work just ended.
+      await purgeDropped(db, page.dropScopes, new Set(Object.keys(next)), pending, !page.hasMore);
       return 'applied';
     });
   }
@@ -383,10 +395,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     // A second round only after a pull found the server restored: the kept work then goes out under
     // the new client id, and the pull after it confirms it.
     for (let round = 0; round < 2; round++) {
-      result.blobsUploaded += await uploadBlobs();
       let gap: SyncProtocolError | null = null;
       try {
         const pushed = await pushAll(await db.clientId());
+        result.blobsUploaded += pushed.blobsUploaded;
         result.pushed += pushed.pushed;
         result.rejected += pushed.rejected;
       } catch (error) {

@@ -1,6 +1,7 @@
 /**
- * The last resort of SPEC §8 "durability": every change the server has not confirmed, with the
- * photos it has not received, as one JSON file the worker can hand over.
+ * The last resort of SPEC §8 "durability": every change the server has not confirmed, with every
+ * photo those changes reference and any other photo not yet uploaded, as one JSON file the worker
+ * can hand over.
  */
 import type { GridPatrolDB, RejectionRow, StoredOutboxEntry } from '../db/database';
 import { SYNC_TEXT } from './text';
@@ -29,7 +30,11 @@ export async function buildUnsentExport(db: GridPatrolDB, now: Date = new Date()
   const clientId = await db.clientId();
   return db.transaction('r', [db.outbox, db.blobs, db.rejections], async () => {
     const entries = await db.outbox.orderBy('seq').toArray();
-    const blobs = await db.blobs.where('uploaded').equals(0).toArray();
+    // By reference, not only `uploaded = 0`: the photo of a change the server never got may have gone
+    // up already, and the file must carry the change whole (the server may yet be restored without it).
+    const unsent = await db.blobs.where('uploaded').equals(0).primaryKeys();
+    const wanted = new Set([...entries.flatMap((e) => e.blobRefs), ...unsent]);
+    const blobs = (await db.blobs.bulkGet([...wanted].sort())).filter((b) => b !== undefined);
     const rejections = await db.rejections.orderBy('seq').toArray();
     return {
       format: 'grid-patrol-unsent' as const,

@@ -92,6 +92,26 @@ describe('sync cycle', () => {
     expect(t.server.calls.filter((c) => c.kind === 'blob')).toHaveLength(1);
   });
 
+  it('uploads the photo of a visit saved during the cycle before pushing that visit', async () => {
+    const t = await setup();
+    await submitVisit(t.db, visitDraft(t));
+    let laterSeq = 0;
+    let photoSha = '';
+    t.server.onPush = async () => {
+      t.server.onPush = null;
+      // Saved while the first push is on the wire, after this cycle's photos went up.
+      const photo = await putBlob(t.db, new TextEncoder().encode('photo taken mid-sync'), 'image/jpeg');
+      photoSha = photo.sha256;
+      laterSeq = (await submitVisit(t.db, visitDraft(t, { answers: [{ itemCode: 'A1', value: false, evidence: [photo.sha256] }] }))).seq;
+    };
+    await t.engine.syncOnce();
+    const pushIndex = t.server.calls.findIndex((c) => c.kind === 'push' && (c.body as PushRequest).mutations.some((m) => m.seq === laterSeq));
+    const blobIndex = t.server.calls.findIndex((c) => c.kind === 'blob' && c.body === photoSha);
+    expect(pushIndex).toBeGreaterThan(-1);
+    expect(blobIndex, JSON.stringify(t.server.calls.map((c) => c.kind))).toBeGreaterThan(-1);
+    expect(blobIndex).toBeLessThan(pushIndex);
+  });
+
   it('a lost push response is harmless: the resend is a duplicate and the outbox drains', async () => {
     const t = await setup();
     await submitN(t, 2);
@@ -224,6 +244,38 @@ describe('pull', () => {
     expect(await t.db.places.get(t.place.id)).toMatchObject({ name: '服务器名', version: 2 });
   });
 
+  it('keeps a change confirmed by one page over the older held-back server row until the last page', async () => {
+    const t = await setup();
+    await t.engine.syncOnce();
+    t.server.put('place', { ...t.place, note: '同事的备注', version: 2 });
+    t.server.onPull = async () => {
+      t.server.onPull = null;
+      await updatePlace(t.db, t.place.id, { name: '本机改名' });
+    };
+    await t.engine.syncOnce();
+    expect(await t.db.shadows.count()).toBe(1);
+    expect(await t.db.places.get(t.place.id)).toMatchObject({ name: '本机改名' });
+    // The rename is pushed; the first page confirms it but the merged row comes on a later page,
+    // which the network cuts off.
+    t.server.put('place', makePlace({ gridId: t.grid.id }));
+    t.server.pageSize = 1;
+    let pulls = 0;
+    const realPull = t.server.pull.bind(t.server);
+    t.server.pull = async (body) => {
+      if (++pulls === 2) throw new NetworkError();
+      return realPull(body);
+    };
+    await expect(t.engine.syncOnce()).rejects.toBeInstanceOf(NetworkError);
+    expect(t.server.get('place', t.place.id)).toMatchObject({ name: '本机改名' });
+    expect(await t.db.places.get(t.place.id)).toMatchObject({ name: '本机改名' });
+    expect(await t.db.outbox.count()).toBe(1);
+    t.server.pull = realPull;
+    await t.engine.syncOnce();
+    expect(await t.db.outbox.count()).toBe(0);
+    expect(await t.db.shadows.count()).toBe(0);
+    expect(await t.db.places.get(t.place.id)).toMatchObject({ name: '本机改名', note: '同事的备注', version: 3 });
+  });
+
   it('discards a page whose cursors changed while it was on the wire', async () => {
     const t = await setup();
     await t.engine.syncOnce();
@@ -264,6 +316,43 @@ describe('pull', () => {
     expect(await t.db.regions.get(t.otherGrid.id)).toBeUndefined();
     expect(await t.db.regions.get(t.township.id)).toBeDefined();
     expect(Object.keys((await t.db.getMeta('cursors'))!)).toEqual([gridScope(t.grid.id)]);
+  });
+
+  it('purges a row of a lost scope, kept only for its pending work, once that work is confirmed', async () => {
+    const t = await setup();
+    t.server.held.add(gridScope(t.otherGrid.id));
+    await t.engine.syncOnce();
+    expect(await t.db.places.get(t.otherPlace.id)).toBeDefined();
+    t.server.held.delete(gridScope(t.otherGrid.id));
+    t.server.onPull = async () => {
+      t.server.onPull = null;
+      await updatePlace(t.db, t.otherPlace.id, { note: '待同步' });
+    };
+    await t.engine.syncOnce();
+    expect(await t.db.places.get(t.otherPlace.id)).toMatchObject({ note: '待同步' });
+    await t.engine.syncOnce();
+    expect(await t.db.outbox.count()).toBe(0);
+    expect(Object.keys((await t.db.getMeta('cursors'))!)).toEqual([gridScope(t.grid.id)]);
+    expect(await t.db.places.get(t.otherPlace.id)).toBeUndefined();
+    expect(await t.db.places.get(t.place.id)).toBeDefined();
+  });
+
+  it('purges a row of a lost scope, kept only for its pending work, once that work is rejected', async () => {
+    const t = await setup();
+    t.server.held.add(gridScope(t.otherGrid.id));
+    await t.engine.syncOnce();
+    t.server.held.delete(gridScope(t.otherGrid.id));
+    t.server.onPull = async () => {
+      t.server.onPull = null;
+      await updatePlace(t.db, t.otherPlace.id, { note: '待同步' });
+    };
+    await t.engine.syncOnce();
+    expect(await t.db.places.get(t.otherPlace.id)).toMatchObject({ note: '待同步' });
+    t.server.reject = () => ({ code: 'forbidden', reason: '该场所不在您的辖区' });
+    await t.engine.syncOnce();
+    expect(await t.db.rejections.count()).toBe(1);
+    expect(await t.db.places.get(t.otherPlace.id)).toBeUndefined();
+    expect(await t.db.places.get(t.place.id)).toBeDefined();
   });
 
   it('an epoch change resets the cursors and resnapshots, keeping pending work', async () => {

@@ -49,6 +49,18 @@ describe('exportUnsent', () => {
     expect(file.fileName).toMatch(/^网格巡查-未同步数据-.*-2025-05-12\.json$/);
     expect(JSON.parse(await file.blob.text())).toEqual(data);
   });
+
+  it('carries every photo an unsent change references, also one already uploaded', async () => {
+    const w = await seededDb();
+    const photo = await putBlob(w.db, new TextEncoder().encode('photo of the classroom'), 'image/jpeg');
+    await submitVisit(w.db, visitDraft(w, { answers: [{ itemCode: 'A1', value: false, evidence: [photo.sha256] }] }));
+    // The photo went up, the push of its visit did not.
+    await w.db.blobs.update(photo.sha256, { uploaded: 1 });
+    const data = await buildUnsentExport(w.db);
+    expect(data.mutations).toHaveLength(1);
+    expect(data.mutations[0]!.blobRefs).toEqual([photo.sha256]);
+    expect(data.blobs.map((b) => b.sha256)).toEqual([photo.sha256]);
+  });
 });
 
 describe('useSyncStore', () => {
@@ -105,8 +117,25 @@ describe('useSyncStore', () => {
     store.connect({ db: w.db, transport: new FakeServer(), autoStart: false, locks: null, windowTarget: null, documentTarget: null });
     expect(await store.requestPersistence()).toBe(true);
     expect(await w.db.getMeta('persisted')).toBe(true);
+    expect(store.persisted).toBe(true);
     const status = await store.checkStorage();
     expect(status?.warning).toContain('85%');
+  });
+
+  it('shows the persistence answer of this login, not the one stored at an earlier login', async () => {
+    const w = await seededDb();
+    await w.db.setMeta('persisted', false);
+    vi.stubGlobal('navigator', {
+      ...navigator,
+      onLine: true,
+      storage: { persisted: () => Promise.resolve(false), persist: () => Promise.resolve(true), estimate: () => Promise.resolve({ usage: 1, quota: 1000 }) },
+    });
+    const store = useSyncStore();
+    store.connect({ db: w.db, transport: new FakeServer(), autoStart: false, locks: null, windowTarget: null, documentTarget: null });
+    expect(await store.requestPersistence()).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await w.db.getMeta('persisted')).toBe(true);
+    expect(store.persisted).toBe(true);
   });
 
   it('exports unsent work as a download', async () => {

@@ -121,6 +121,27 @@ describe.each(backends)('client push reliability on %s', (backend) => {
     await expectConverged(w, d);
   });
 
+  it('3b: a rejection whose answer was lost is learnt from the resend: reported, and the refused value does not stay', async () => {
+    const d = await ready();
+    const place = w.county.dataset.places.find((p) => p.gridId === w.county.grids[0]!.id && p.managerIds.length === 0)!;
+    await save(d, 1);
+    await updatePlace(d.db, place.id, { managerIds: [w.userId('worker1')] });
+    await save(d, 1);
+    // The server decides the push (applied, rejected, applied) and commits; the answer is lost.
+    d.faults.push({ on: 'push', kind: 'after' });
+    await expect(d.sync()).rejects.toBeInstanceOf(NetworkError);
+    const clientId = await d.db.clientId();
+    expect(answersOf(clientId, d).get(2)).toEqual(['rejected']);
+
+    await d.sync();
+    // The resend is told the rejection again (not "duplicate"): the device records it and falls back
+    // to the server's row instead of showing a refused value as synced.
+    expect(answersOf(clientId, d).get(2)).toEqual(['rejected', 'rejected']);
+    expect((await d.db.rejections.toArray()).map((r) => [r.seq, r.name])).toEqual([[2, 'place.update@1']]);
+    expect(await d.db.places.get(place.id)).toMatchObject({ managerIds: [] });
+    await expectConverged(w, d);
+  });
+
   it('7a: a disconnect before, after and in the middle of a push loses and duplicates nothing', async () => {
     const d = await ready('worker1');
     const ids = await save(d, 4);
