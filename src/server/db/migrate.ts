@@ -11,6 +11,7 @@ import { migration as m0003 } from './migrations/0003_sync_batches';
 import { migration as m0004 } from './migrations/0004_task_completion_note';
 import { migration as m0005 } from './migrations/0005_mutation_result_without_xid';
 import { migration as m0006 } from './migrations/0006_demo_password_checks';
+import { migration as m0007 } from './migrations/0007_coordinator_tombstones';
 
 export interface Migration {
   id: number;
@@ -19,7 +20,7 @@ export interface Migration {
   statements: string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007];
 
 /** Arbitrary constant: "grid-patrol migrations". */
 const LOCK_KEY = 7_461_202_401;

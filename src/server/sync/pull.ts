@@ -145,7 +145,35 @@ const USER_SOURCE_COLUMNS = sql.raw(USER_COLUMNS.map((c) => `t.${c}`).join(', ')
 const VISIT_DOC_COLUMNS = sql`t.id, t.doc::text AS doc_json, t._xid`;
 const visitDoc = (r: Row) => new RawJson(r.doc_json as string);
 
-function sourcesFor(viewer: Viewer, key: string, scope: HeldScope | null): { sources: Source[]; tombstones: Tombstones | null } {
+/**
+ * What a grid tombstone must not delete: a row that left one grid the caller holds for another they
+ * also hold (a task handed to the next grid, a worker moved, seen by their township coordinator) is
+ * still theirs. Its put comes from the other scope — before or after the tombstone, on this page or a
+ * later one — so the tombstone is left out; a row deleted or gone to a grid they do not hold is not
+ * live in a held grid, and its tombstone goes out. Read in the pull's snapshot.
+ */
+function liveInHeldGrid(held: HeldGrids) {
+  const grids = ids(held.grids);
+  const inGrid = (table: string) => sql`EXISTS (SELECT 1 FROM ${sql.table(table)} r WHERE r.id = t.row_id AND r.grid_id = ANY(${grids}))`;
+  return sql`CASE t.entity
+    WHEN 'place' THEN ${inGrid('places')}
+    WHEN 'subject' THEN ${inGrid('subjects')}
+    WHEN 'ledgerEvent' THEN ${inGrid('ledger_events')}
+    WHEN 'task' THEN ${inGrid('tasks')}
+    WHEN 'visit' THEN ${inGrid('visits')}
+    WHEN 'case' THEN ${inGrid('cases')}
+    WHEN 'user' THEN EXISTS (SELECT 1 FROM users r WHERE r.id = t.row_id AND (r.grid_id = ANY(${grids})
+      OR (r.grid_id IS NULL AND r.role = 'township_coordinator' AND r.township_id = ANY(${ids(held.townships)}))))
+    ELSE false END`;
+}
+
+/** The grids the caller holds (and their townships), for `liveInHeldGrid`. */
+interface HeldGrids {
+  grids: string[];
+  townships: string[];
+}
+
+function sourcesFor(viewer: Viewer, key: string, scope: HeldScope | null, held: HeldGrids): { sources: Source[]; tombstones: Tombstones | null } {
   const me = viewer.user.id;
   const reader = viewer.user;
   const userData = (r: Row) => userForReader(reader, userFromRow(asRow(r)));
@@ -181,7 +209,10 @@ function sourcesFor(viewer: Viewer, key: string, scope: HeldScope | null): { sou
         { entity: 'visit', from: sql`visits t WHERE ${g}`, columns: VISIT_DOC_COLUMNS, map: visitDoc },
         { entity: 'case', from: sql`cases t WHERE ${g}`, map: (r) => caseForReader(reader, caseFromRow(asRow(r))) },
       ],
-      tombstones: { where: sql`t.grid_id = ${id}` },
+      tombstones: {
+        // The grid's own, and the township's coordinators who left it (migration 7: no grid of their own).
+        where: sql`(t.grid_id = ${id} OR (t.entity = 'user' AND t.grid_id IS NULL AND t.township_id = ${scope.townshipId})) AND NOT ${liveInHeldGrid(held)}`,
+      },
     };
   }
 
@@ -220,8 +251,9 @@ async function pullScope(
   cursor: string | null,
   horizon: string,
   limit: number,
+  held: HeldGrids,
 ): Promise<{ items: Item[]; more: boolean }> {
-  const { sources, tombstones } = sourcesFor(viewer, key, scope);
+  const { sources, tombstones } = sourcesFor(viewer, key, scope, held);
   const after = cursor ? decodeCursor(cursor) : { xid: '0', id: NIL };
   const window = sql`(t._xid, t.id) > (${after.xid}::xid8, ${after.id}::uuid) AND t._xid < ${horizon}::xid8`;
   let more = false;
@@ -290,6 +322,8 @@ export async function pull(db: Kysely<Database>, viewer: Viewer, req: PullReques
       const reset = req.epoch !== epoch;
       const scopes = await currentScopes(trx, viewer);
       const dropScopes = Object.keys(req.cursors).filter((k) => !scopes.has(k));
+      const grids = [...scopes].filter(([k, s]) => k.startsWith('grid:') && s?.gridId).map(([, s]) => s!);
+      const held: HeldGrids = { grids: grids.map((s) => s.gridId!), townships: [...new Set(grids.flatMap((s) => (s.townshipId ? [s.townshipId] : [])))] };
       const lastMutationId = await lastMutationBelow(trx, viewer, req.clientId, horizon);
 
       let budget = req.limit ?? DEFAULT_PULL_LIMIT;
@@ -303,7 +337,7 @@ export async function pull(db: Kysely<Database>, viewer: Viewer, req: PullReques
           hasMore = true;
           continue;
         }
-        const { items, more } = await pullScope(trx, viewer, key, scope, cursor, horizon, budget);
+        const { items, more } = await pullScope(trx, viewer, key, scope, cursor, horizon, budget, held);
         const last = items[items.length - 1];
         cursors[key] = last ? encodeCursor(last.xid, last.id) : (cursor ?? START_CURSOR);
         for (const it of items) changes.push(it.change);

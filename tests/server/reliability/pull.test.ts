@@ -77,6 +77,57 @@ describe.each(backends)('pull reliability on %s', (backend) => {
     }
   });
 
+  it('12d: a task moved between two grids the device both holds stays on it, whichever scope comes first', async () => {
+    // A coordinator holds every grid of the township: the move leaves a tombstone in one scope they
+    // hold and a put in another; the device must end with the row, in whatever order those arrive.
+    const coord = await ctx.login('coord0');
+    const [a, b] = [grid(0), grid(1)];
+    expect(a.parentId === b.parentId || ctx.county.townships.length > 0).toBe(true);
+    const task = ctx.county.dataset.tasks.find((t) => t.gridId === a.id)!;
+    for (const limit of [undefined, 1, 2, 3]) {
+      for (const to of [b, a]) {
+        const state = newPullState();
+        const clientId = newClientId();
+        await pullAll(ctx, coord, clientId, state);
+        expect(state.rows.has(`task:${task.id}`)).toBe(true);
+        await ctx.db.kysely.updateTable('tasks').set({ grid_id: to.id, title: `移交 ${String(limit)} ${to.code}` }).where('id', '=', task.id).execute();
+        await pullAll(ctx, coord, clientId, state, limit);
+        expect(state.rows.get(`task:${task.id}`), `page size ${String(limit)}, to ${to.code}`).toMatchObject({ gridId: to.id });
+        // And back again, the other way round.
+        const back = to.id === a.id ? b : a;
+        await ctx.db.kysely.updateTable('tasks').set({ grid_id: back.id }).where('id', '=', task.id).execute();
+        await pullAll(ctx, coord, clientId, state, limit);
+        expect(state.rows.get(`task:${task.id}`), `page size ${String(limit)}, back to ${back.code}`).toMatchObject({ gridId: back.id });
+      }
+    }
+    await ctx.db.kysely.updateTable('tasks').set({ grid_id: a.id }).where('id', '=', task.id).execute();
+  });
+
+  it('12e: a township coordinator moved to another township leaves the grid workers of the old one', async () => {
+    const coord = ctx.county.users.coordinators[0]!;
+    const [from, to] = [ctx.county.townships[0]!, ctx.county.townships[1]!];
+    const state = newPullState();
+    const clientId = newClientId();
+    await pullAll(ctx, worker, clientId, state);
+    expect(ids(state, 'user')).toContain(coord.id);
+    const move = (t: typeof from) => ctx.db.kysely.updateTable('users').set({ region_id: t.id, township_id: t.id }).where('id', '=', coord.id).execute();
+    await move(to);
+    try {
+      const changes = await pullAll(ctx, worker, clientId, state);
+      expect(changes).toContainEqual({ entity: 'user', op: 'del', id: coord.id });
+      // The device now agrees with a fresh snapshot.
+      const fresh = newPullState();
+      await pullAll(ctx, worker, newClientId(), fresh);
+      expect(ids(fresh, 'user')).not.toContain(coord.id);
+      expect(ids(state, 'user')).toEqual(ids(fresh, 'user'));
+    } finally {
+      await move(from);
+    }
+    // Back in the township: delivered again.
+    await pullAll(ctx, worker, clientId, state);
+    expect(ids(state, 'user')).toContain(coord.id);
+  });
+
   it('12b: a deleted row is delivered as a tombstone', async () => {
     const state = newPullState();
     await pullAll(ctx, worker, newClientId(), state);
