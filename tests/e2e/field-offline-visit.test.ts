@@ -120,8 +120,8 @@ describe('an inspection with no signal reaches the server once the network retur
     step('finish');
     const receipt = await visit.finish();
     expect(receipt.caseOpened).toBe(true);
-    const visitHref = await page.locator('[data-test="receipt-view"]').getAttribute('href');
-    const visitId = /\/field\/visits\/([0-9a-f-]{36})/.exec(visitHref ?? '')?.[1];
+    // The receipt is the saved visit's own page: a reload shows the record, not a new form.
+    const visitId = /\/field\/visits\/([0-9a-f-]{36})\?saved=1$/.exec(page.url())?.[1];
     expect(visitId).toBeDefined();
     await screenshot(page, 'field-visit-receipt-offline');
 

@@ -1,6 +1,6 @@
 /** The building manager's places, reports and report form: their own data only, nothing covert. */
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { closeAllUserDbs } from '../../../src/client/db/database';
 import { openCase, transitionCase } from '../../../src/client/db/repositories';
 import CaseList from '../../../src/client/features/field/manager/CaseList.vue';
@@ -24,6 +24,11 @@ describe('building manager', () => {
 
   it('opens a building_manager case from the report form, with photos', async () => {
     const w = await fieldWorld('building_manager');
+    const scrolled: Element[] = [];
+    const spy = vi.spyOn(Element.prototype, 'scrollIntoView').mockImplementation(function (this: Element) {
+      scrolled.push(this);
+    });
+    onTestFinished(() => spy.mockRestore());
     const { wrapper } = await mountView(CaseNew, { compress: passThrough });
     await settle(() => wrapper.find('[data-test="report-place"]').exists());
 
@@ -31,6 +36,8 @@ describe('building manager', () => {
     await settle();
     expect(wrapper.get('[data-test="report-problems"]').text()).toContain('请填写情况说明');
     expect(await w.db.cases.count()).toBe(0);
+    // The list sits below the form, off-screen on a phone: it is brought into view.
+    expect(scrolled).toEqual([wrapper.get('[data-test="report-problems"]').element]);
 
     await wrapper.get('[data-test="report-place"]').trigger('click');
     await wrapper.get('[data-test="report-category-premises_management"]').trigger('click');

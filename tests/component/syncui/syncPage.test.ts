@@ -1,9 +1,10 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { URLS } from '../../../src/client/api';
+import { CHECKLIST_V1 } from '../../../src/domain/checklist';
 import { openUserDb } from '../../../src/client/db/database';
 import { startTask } from '../../../src/client/db/repositories';
-import { makeTask } from '../../factories';
+import { makePlace, makeTask, makeVisit } from '../../factories';
 import { jsonResponse, meOf, storeSession, stubFetch, userOf } from '../fixtures';
 import { mountApp } from '../mountApp';
 import { dropUserDb } from '../support';
@@ -49,6 +50,26 @@ describe('sync page', () => {
     expect(rejection.text()).toContain('请联系乡镇协调员');
     expect(wrapper.find('[data-test="sync-badge-count"]').text()).toBe('1');
     expect(wrapper.find('[data-test="sync-badge-warning"]').exists()).toBe(true);
+  });
+
+  it('says in the headline that changes were refused, and names the place of a refused visit', async () => {
+    storeSession('grid_worker', true);
+    const db = openUserDb(ME.id);
+    const place = makePlace({ gridId: ME.regionId, name: '阳光大厦' });
+    await db.places.put(place);
+    const rejected = { code: 'validation_failed', reason: '', at: '2025-05-12T02:00:00.000Z', rejectedAt: '2025-05-12T03:00:00.000Z', keys: [] };
+    await db.rejections.bulkPut([
+      { seq: 3, name: 'visit.submit@1', args: { visit: makeVisit({ placeId: place.id, inspectorIds: [ME.id], templateId: CHECKLIST_V1.id }) }, ...rejected },
+      // A record this device does not hold: the card keeps the generic label.
+      { seq: 4, name: 'subject.update@1', args: { id: '01900000-0000-7000-8000-0000000000aa' }, ...rejected },
+    ]);
+    stubFetch((url) => (url === URLS.me ? jsonResponse(200, meOf('grid_worker')) : Promise.reject(new TypeError('Failed to fetch'))));
+    const { wrapper } = await mountApp('/field/sync');
+    await vi.waitFor(() => expect(wrapper.find('[data-test="sync-pending"]').text()).toBe('0 条'));
+    await vi.waitFor(() => expect(wrapper.findAll('[data-test="sync-rejection-label"]').map((l) => l.text())).toEqual(['检查记录：阳光大厦', '重点对象修改']));
+    const headline = wrapper.get('[data-test="sync-headline"]');
+    expect(headline.text()).toBe('有 2 条更改被服务器拒绝');
+    expect(headline.classes()).toContain('sync-page__headline--warn');
   });
 
   it('exports the unsent work to a file', async () => {

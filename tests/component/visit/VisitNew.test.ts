@@ -2,6 +2,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { VueWrapper } from '@vue/test-utils';
+import type { Router } from 'vue-router';
 import { visitHash } from '../../../src/domain/canonical';
 import { CHECKLIST_V1 } from '../../../src/domain/checklist';
 import { DEFAULT_APP_CONFIG } from '../../../src/domain/config';
@@ -10,6 +11,7 @@ import { closeAllUserDbs } from '../../../src/client/db/database';
 import VisitNew from '../../../src/client/features/field/visit/VisitNew.vue';
 import { useUpdatePrompt } from '../../../src/client/pwa/useUpdatePrompt';
 import { fieldWorld, mountView, passThrough, photoFile, type Field } from './harness';
+import { mountApp } from '../mountApp';
 import { settle } from '../support';
 
 afterEach(() => {
@@ -27,6 +29,13 @@ const sectionCodes = (wrapper: VueWrapper) =>
   wrapper.findAll('[data-test^="section-"]').map((s) => s.attributes('data-test')!.replace('section-', ''));
 const itemCodes = (wrapper: VueWrapper) =>
   wrapper.findAll('[data-test^="item-"]').map((s) => s.attributes('data-test')!.replace('item-', ''));
+
+/** 完成检查 saved the visit: the form replaced its address with the saved visit's page (the receipt). */
+async function savedVisit(router: Router): Promise<string> {
+  await settle(() => router.currentRoute.value.name === 'field-visit', 'the saved visit page');
+  expect(router.currentRoute.value.query).toMatchObject({ saved: '1' });
+  return String(router.currentRoute.value.params.id);
+}
 
 async function click(wrapper: VueWrapper, selector: string) {
   await wrapper.get(selector).trigger('click');
@@ -67,7 +76,7 @@ describe('VisitNew: the checklist', () => {
   it('derives the shift from local time and asks a reason for overriding it', async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-05-13T21:10:00+08:00') });
     const w = await fieldWorld('grid_worker');
-    const { wrapper } = await openForm(w);
+    const { wrapper, router } = await openForm(w);
     expect(wrapper.get('[data-test="shift-value"]').text()).toBe('夜查');
 
     await click(wrapper, '[data-test="shift-edit"]');
@@ -80,7 +89,7 @@ describe('VisitNew: the checklist', () => {
 
     await wrapper.get('[data-test="shift-reason"]').setValue('白天任务延误');
     await click(wrapper, '[data-test="finish"]');
-    await settle(() => wrapper.find('[data-test="receipt"]').exists());
+    await savedVisit(router);
     const [visit] = await w.db.visits.toArray();
     expect(visit).toMatchObject({ shift: 'day', shiftOverrideReason: '白天任务延误' });
   });
@@ -92,13 +101,13 @@ describe('VisitNew: the checklist', () => {
     );
     Object.defineProperty(navigator, 'geolocation', { value: { getCurrentPosition }, configurable: true });
     onTestFinished(() => void delete (navigator as { geolocation?: unknown }).geolocation);
-    const { wrapper } = await openForm(w);
+    const { wrapper, router } = await openForm(w);
     expect(wrapper.get('[data-test="position"]').text()).toContain('距场所 1.1 公里');
     expect(wrapper.find('[data-test="too-far"]').exists()).toBe(true);
     await click(wrapper, '[data-test="answer-A1-no"]');
     await click(wrapper, '[data-test="outcome-no_issue"]');
     await click(wrapper, '[data-test="finish"]');
-    await settle(() => wrapper.find('[data-test="receipt"]').exists());
+    await savedVisit(router);
     const [visit] = await w.db.visits.toArray();
     expect(visit!.position).toMatchObject({ lat: 27.71, lng: 106.93, accuracy: 15 });
     expect(visit!.distanceM).toBeGreaterThan(1000);
@@ -108,7 +117,7 @@ describe('VisitNew: the checklist', () => {
 describe('VisitNew: violations', () => {
   it('requires a note and a photo at a violating answer before finishing', async () => {
     const w = await fieldWorld('grid_worker');
-    const { wrapper } = await openForm(w);
+    const { wrapper, router } = await openForm(w);
     await click(wrapper, '[data-test="answer-A1-no"]');
     await click(wrapper, '[data-test="answer-B2-yes"]');
     expect(wrapper.find('[data-test="note-B2"]').exists()).toBe(true);
@@ -124,7 +133,7 @@ describe('VisitNew: violations', () => {
     await addPhoto(wrapper, '[data-test="item-B2"]');
     expect(wrapper.find('[data-test="problems"]').exists()).toBe(false);
     await click(wrapper, '[data-test="finish"]');
-    await settle(() => wrapper.find('[data-test="receipt"]').exists());
+    await savedVisit(router);
 
     const [visit] = await w.db.visits.toArray();
     const b2 = visit!.answers.find((a) => a.itemCode === 'B2')!;
@@ -134,11 +143,49 @@ describe('VisitNew: violations', () => {
   });
 });
 
+describe('VisitNew: photos that fail', () => {
+  /** The canvas decoder's refusal, for a file named broken.jpg; every other photo passes. */
+  const decodeOrFail = (file: Blob): Promise<Blob> =>
+    file instanceof File && file.name === 'broken.jpg'
+      ? Promise.reject(new DOMException('The source image could not be decoded.', 'InvalidStateError'))
+      : Promise.resolve(file);
+
+  async function pick(wrapper: VueWrapper, within: string, file: File) {
+    const input = wrapper.get(`${within} [data-test="photo-input"]`);
+    Object.defineProperty(input.element, 'files', { value: [file], configurable: true });
+    await input.trigger('change');
+    await settle();
+  }
+
+  it('explains the failure at the item whose photo failed, says when a file is no image, and clears it on the next photo', async () => {
+    const w = await fieldWorld('grid_worker');
+    const { wrapper } = await openForm(w, { compress: decodeOrFail });
+    await click(wrapper, '[data-test="answer-A1-no"]');
+    await click(wrapper, '[data-test="answer-B2-yes"]');
+    await click(wrapper, '[data-test="answer-J1-yes"]');
+
+    await pick(wrapper, '[data-test="item-B2"]', new File(['%PDF-1.4'], '通知.pdf', { type: 'application/pdf' }));
+    await settle(() => wrapper.find('[data-test="item-B2"] [data-test="photo-error"]').exists());
+    expect(wrapper.get('[data-test="item-B2"] [data-test="photo-error"]').text()).toBe('所选文件不是图片，请选择照片');
+    // Only that item says so, and nothing at the bottom of the form.
+    expect(wrapper.findAll('[data-test="photo-error"]')).toHaveLength(1);
+    expect(wrapper.find('[data-test="item-J1"] [data-test="photo-error"]').exists()).toBe(false);
+
+    await pick(wrapper, '[data-test="item-B2"]', new File(['not an image'], 'broken.jpg', { type: 'image/jpeg' }));
+    expect(wrapper.get('[data-test="item-B2"] [data-test="photo-error"]').text()).toContain('无法读取所选图片');
+    expect(wrapper.get('[data-test="item-B2"] [data-test="photo-error"]').text()).not.toContain('请重试');
+
+    await addPhoto(wrapper, '[data-test="item-B2"]');
+    expect(wrapper.find('[data-test="photo-error"]').exists()).toBe(false);
+    expect(wrapper.findAll('[data-test="item-B2"] [data-test="photo"]')).toHaveLength(1);
+  });
+});
+
 describe('VisitNew: suggestions', () => {
   it('suggests D1 on a statutory holiday and applies it only on 确认', async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-10-01T10:00:00+08:00') });
     const w = await fieldWorld('grid_worker');
-    const { wrapper } = await openForm(w);
+    const { wrapper, router } = await openForm(w);
     await click(wrapper, '[data-test="answer-A1-yes"]');
     expect(wrapper.find('[data-test="suggestion-D1"]').exists()).toBe(false);
     await click(wrapper, '[data-test="item-A3"] [data-test="answer-A3-option"]'); // 语文
@@ -156,7 +203,7 @@ describe('VisitNew: suggestions', () => {
     await addPhoto(wrapper, '[data-test="item-D1"]');
     await click(wrapper, '[data-test="outcome-issue_found"]');
     await click(wrapper, '[data-test="finish"]');
-    await settle(() => wrapper.find('[data-test="receipt"]').exists());
+    await savedVisit(router);
     const [visit] = await w.db.visits.toArray();
     expect(visit!.answers.find((a) => a.itemCode === 'D1')).toMatchObject({
       value: true,
@@ -235,16 +282,17 @@ describe('VisitNew: finishing', () => {
     const w = await fieldWorld('grid_worker');
     await w.db.templates.put(CHECKLIST_V1);
     await w.db.setMeta('prevHash', 'a'.repeat(64));
-    const { wrapper } = await openForm(w);
+    const { wrapper, router } = await openForm(w);
     await click(wrapper, '[data-test="answer-A1-no"]');
     await click(wrapper, '[data-test="answer-J1-yes"]');
     await wrapper.get('[data-test="note-J1"]').setValue('电梯内张贴数学辅导广告');
     await addPhoto(wrapper, '[data-test="item-J1"]');
     await click(wrapper, '[data-test="outcome-issue_found"]');
     await click(wrapper, '[data-test="finish"]');
-    await settle(() => wrapper.find('[data-test="receipt"]').exists());
+    const savedId = await savedVisit(router);
 
     const [visit] = await w.db.visits.toArray();
+    expect(savedId).toBe(visit!.id);
     expect(visit!.prevHash).toBe('a'.repeat(64));
     // No fix (no geolocation here, as in a basement): the visit saves all the same.
     expect(visit!.position).toBeNull();
@@ -259,10 +307,21 @@ describe('VisitNew: finishing', () => {
     const [opened] = await w.db.cases.toArray();
     expect(opened).toMatchObject({ source: 'patrol', visitId: visit!.id, categories: ['advertising'], townshipId: w.township.id });
 
-    expect(wrapper.get('[data-test="receipt-hash"]').text()).toBe(`${visit!.hash.slice(0, 8)}…${visit!.hash.slice(-4)}`);
-    expect(wrapper.find('[data-test="receipt-case"]').exists()).toBe(true);
     expect(await w.db.meta.get(`draft:${w.place.id}:adhoc`)).toBeUndefined();
     expect(useUpdatePrompt().isHeld).toBe(false);
+    const receiptUrl = router.currentRoute.value.fullPath;
+    expect(receiptUrl).toBe(`/field/visits/${visit!.id}?saved=1`);
+    wrapper.unmount();
+
+    // The receipt's address, opened afresh (a reload, a tab Android restores): the saved record and its
+    // receipt, not a new empty form for the same place.
+    const reloaded = await mountApp(receiptUrl);
+    await settle(() => reloaded.wrapper.find('[data-test="receipt"]').exists(), 'the receipt after a reload');
+    expect(reloaded.wrapper.get('[data-test="receipt-hash"]').text()).toBe(`${visit!.hash.slice(0, 8)}…${visit!.hash.slice(-4)}`);
+    expect(reloaded.wrapper.find('[data-test="receipt-case"]').exists()).toBe(true);
+    expect(reloaded.wrapper.get('[data-test="outcome"]').text()).toBe('发现问题');
+    expect(reloaded.wrapper.find('[data-test="finish"]').exists()).toBe(false);
+    reloaded.wrapper.unmount();
   });
 
   it('takes style, 四不两直 and organization from the task', async () => {
@@ -279,11 +338,11 @@ describe('VisitNew: finishing', () => {
       organization: 'spot',
     });
     await w.db.tasks.put(task);
-    const { wrapper } = await openForm(w, { taskId: task.id });
+    const { wrapper, router } = await openForm(w, { taskId: task.id });
     expect(wrapper.get('[data-test="visit-context"]').text()).toContain('四不两直');
     await click(wrapper, '[data-test="outcome-premises_closed"]');
     await click(wrapper, '[data-test="finish"]');
-    await settle(() => wrapper.find('[data-test="receipt"]').exists());
+    await savedVisit(router);
     const [visit] = await w.db.visits.toArray();
     expect(visit).toMatchObject({ taskId: task.id, style: 'covert', unannounced: true, organization: 'spot', outcome: 'premises_closed' });
     expect(await w.db.cases.count()).toBe(0);
@@ -293,7 +352,7 @@ describe('VisitNew: finishing', () => {
 describe('VisitNew: self-check', () => {
   it('shows only section K, no task facts, and saves a self-check', async () => {
     const w = await fieldWorld('building_manager');
-    const { wrapper } = await openForm(w, { selfCheck: true });
+    const { wrapper, router } = await openForm(w, { selfCheck: true });
     expect(sectionCodes(wrapper)).toEqual(['K']);
     expect(itemCodes(wrapper)).toEqual(['K1', 'K2', 'K3']);
     expect(wrapper.find('[data-test="shift"]').exists()).toBe(false);
@@ -306,7 +365,7 @@ describe('VisitNew: self-check', () => {
     await click(wrapper, '[data-test="answer-K3-yes"]');
     await click(wrapper, '[data-test="outcome-no_issue"]');
     await click(wrapper, '[data-test="finish"]');
-    await settle(() => wrapper.find('[data-test="receipt"]').exists());
+    await savedVisit(router);
     const [visit] = await w.db.visits.toArray();
     expect(visit).toMatchObject({ selfCheck: true, taskId: null, style: 'open', unannounced: false });
     expect(isOpenSelfCheck(visit!)).toBe(true);

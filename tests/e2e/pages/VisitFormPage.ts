@@ -56,7 +56,7 @@ export class VisitFormPage {
     await this.page.locator(`[data-test="outcome-${o}"]`).click();
   }
 
-  /** 完成检查; resolves on the receipt. */
+  /** 完成检查; resolves on the receipt (the saved visit's page, which replaced the form's address). */
   async finish(): Promise<{ hash: string; caseOpened: boolean }> {
     await this.page.locator('[data-test="finish"]').click();
     const receipt = this.page.locator('[data-test="receipt"]');

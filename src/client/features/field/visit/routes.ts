@@ -19,10 +19,11 @@ export const visitRoutes: RouteRecordRaw[] = [
     meta: { roles: gw },
   },
   {
+    // ?saved=1: just saved by the form, which replaced its own address with this one (receipt shown).
     path: '/field/visits/:id',
     name: 'field-visit',
     component: () => import('./VisitShow.vue'),
-    props: true,
+    props: (route) => ({ id: String(route.params.id), saved: q(route, 'saved') === '1', from: q(route, 'from') }),
     meta: { roles: FIELD_ROLES },
   },
 ];

@@ -73,7 +73,6 @@ export const VISIT_TEXT = {
   receiptHash: '记录指纹',
   receiptCase: '已生成问题线索，等待核查',
   receiptSync: '联网后将自动同步',
-  viewVisit: '查看检查记录',
   back: '返回',
   // show
   endedAt: '完成时间',
