@@ -74,6 +74,58 @@ describe('offline unlock', () => {
     expect(reload().isAuthenticated).toBe(true);
   });
 
+  it('logs in online by itself once the server answers, with the password typed at the unlock, never stored', async () => {
+    await loginOnlineThenSignOut();
+    offline();
+    const session = reload();
+    expect(await session.login('grid01', PASSWORD)).toBe('offline');
+    expect(session.needsReauth).toBe(true);
+    expect(session.reloginPending).toBe(true);
+    expect(Object.keys(localStorage).map((k) => localStorage.getItem(k)).join('\n')).not.toContain(PASSWORD);
+
+    // Still offline when the network event comes: it keeps waiting.
+    const tries = offline();
+    window.dispatchEvent(new Event('online'));
+    await vi.waitFor(() => expect(tries.mock.calls.some(([url]) => url === URLS.login)).toBe(true));
+    await flushPromises();
+    expect(session.reloginPending).toBe(true);
+    expect(session.token).toBeNull();
+
+    const fetch = online();
+    window.dispatchEvent(new Event('online'));
+    await vi.waitFor(() => expect(session.token).toBe('tok-online'));
+    expect(session.needsReauth).toBe(false);
+    expect(session.reloginPending).toBe(false);
+    const login = fetch.mock.calls.find(([url]) => url === URLS.login)!;
+    expect(JSON.parse(login[1]!.body as string)).toMatchObject({ username: 'grid01', password: PASSWORD });
+    // The verifier for the next offline unlock holds the new token (written after the key derivation).
+    await vi.waitFor(() => expect(readVerifier('grid01')?.token).toBe('tok-online'), { timeout: 10_000 });
+  });
+
+  it('after an offline unlock, a refused online login or a sign-out forgets the password: the user signs in by hand', async () => {
+    await loginOnlineThenSignOut();
+    offline();
+    let session = reload();
+    await session.login('grid01', PASSWORD);
+    // The password was changed on the server meanwhile.
+    stubFetch((url) => (url === URLS.login ? jsonResponse(401, { error: { code: 'invalid_credentials', message: '用户名或密码错误' } }) : Promise.reject(new TypeError('Failed to fetch'))));
+    window.dispatchEvent(new Event('online'));
+    await vi.waitFor(() => expect(session.reloginPending).toBe(false));
+    expect(session.needsReauth).toBe(true);
+    expect(session.token).toBeNull();
+
+    offline();
+    session = reload();
+    await session.login('grid01', PASSWORD);
+    expect(session.reloginPending).toBe(true);
+    expect(await session.logout()).toEqual({ ok: true });
+    const fetch = online();
+    window.dispatchEvent(new Event('online'));
+    await flushPromises();
+    expect(fetch.mock.calls.some(([url]) => url === URLS.login)).toBe(false);
+    expect(session.isAuthenticated).toBe(false);
+  });
+
   it('refuses a wrong password offline', async () => {
     await loginOnlineThenSignOut();
     offline();

@@ -23,6 +23,7 @@ export const AUTH_TEXT = {
   reauthTitle: '重新登录以继续同步',
   reauthHint: (name: string) => `登录已失效，未同步的更改仍保存在本机。请输入 ${name} 的密码重新登录，登录后自动继续同步。`,
   reauthSubmit: '重新登录',
+  reloginPending: '已离线登录，本机数据照常可用。联网后将自动登录并继续同步，无需再次输入密码。',
   reauthOffline: '网络不可用，请联网后再重新登录',
   reauthDone: '已重新登录，正在同步',
 
