@@ -5,7 +5,10 @@ export const SHELL_TEXT = {
   appName: APP_NAME,
   signOut: '退出登录',
   signingOut: '正在退出…',
-  themeLabel: { auto: '主题：自动', light: '主题：日间', dark: '主题：夜间' },
+  /** The theme button's visible word: the current mode. */
+  themeShort: { auto: '自动', light: '日间', dark: '夜间' },
+  /** What the theme button says it does: the current mode and the one a tap sets. */
+  themeAction: (current: string, next: string) => `主题：${current}，点按切换为${next}`,
   themeHint: '自动模式在 18:00–06:00（北京时间）切换为夜间主题',
   greeting: (name: string) => `${name}，您好`,
   role: '角色',

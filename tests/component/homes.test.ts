@@ -21,6 +21,8 @@ describe.each([
     expect(wrapper.find('[data-test="display-name"]').text()).toContain(name);
     expect(wrapper.find('[data-test="role"]').text()).toBe(roleLabel);
     expect(wrapper.find('[data-test="region"]').text()).toContain(regionName);
+    // The level's label keeps its own brackets, and gets none around it: 城关镇 乡镇（街道）, not 城关镇（乡镇（街道））.
+    expect(wrapper.find('[data-test="region"]').text()).not.toMatch(/（[^）]*（/);
     const tileText = wrapper.findAll('[data-test^="tile-"]').map((t) => t.text());
     expect(tileText).toEqual(tiles);
   });
@@ -83,10 +85,17 @@ describe('role homes', () => {
     stubFetch(() => jsonResponse(200, meOf('grid_worker')));
     const { wrapper } = await mountApp('/field');
     const toggle = wrapper.find('[data-test="theme-toggle"]');
+    // The button says what it is and what a tap does, in words, not only by its icon.
+    expect(toggle.text()).toBe('自动');
+    expect(toggle.attributes('aria-label')).toBe('主题：自动，点按切换为日间');
+    expect(toggle.attributes('title')).toContain('主题：自动，点按切换为日间');
     await toggle.trigger('click'); // auto → light
     expect(document.documentElement.classList.contains('theme-dark')).toBe(false);
+    expect(toggle.text()).toBe('日间');
     await toggle.trigger('click'); // light → dark
     expect(document.documentElement.classList.contains('theme-dark')).toBe(true);
+    expect(toggle.text()).toBe('夜间');
+    expect(toggle.attributes('aria-label')).toBe('主题：夜间，点按切换为自动');
     expect(localStorage.getItem('grid-patrol.theme')).toBe('dark');
   });
 });

@@ -203,7 +203,7 @@ describe('sign-out', () => {
     await vi.waitFor(() => expect(document.body.querySelector('[data-test="sign-out-refused"]')).not.toBeNull());
     await flushPromises();
     const text = document.body.querySelector('[data-test="sign-out-refused-reason"]')!.textContent;
-    expect(text).toContain('1 条更改没有发送');
+    expect(text).toContain('1 条更改待同步（最早一条保存于不到 1 分钟前）');
     expect(document.body.querySelector('[data-test="sign-out-export"]')).not.toBeNull();
     expect(router.currentRoute.value.path).toBe('/field');
     (document.body.querySelector('[data-test="sign-out-go-sync"]') as HTMLButtonElement).click();

@@ -99,7 +99,7 @@ describe('subject detail', () => {
     expect(w.wrapper.find('[data-test="event-delist"]').text()).toContain('机构已注销并迁出');
   });
 
-  it('says 有未同步的修改 while a change is unsent, and not once the server has accepted it', async () => {
+  it('says 有待同步的修改 while a change is unsent, and not once the server has accepted it', async () => {
     const w = await openShow('tutor');
     await w.wrapper.find('[data-test="subject-delist"]').trigger('click');
     await settle(() => w.wrapper.find('[data-test="listing-change"]').exists(), 'the reason panel');

@@ -42,6 +42,9 @@ describe('building manager', () => {
     await wrapper.get('[data-test="report-place"]').trigger('click');
     await wrapper.get('[data-test="report-category-premises_management"]').trigger('click');
     await wrapper.get('[data-test="report-summary"]').setValue('501 室每晚 18:30 有十余名初中生进出，疑似补课');
+    // The limit shows as the text grows: nothing is cut off unseen.
+    expect(wrapper.get('[data-test="char-count"]').text()).toBe('28/4000');
+    expect(wrapper.get('[data-test="report-summary"]').attributes('maxlength')).toBe('4000');
     const input = wrapper.get('[data-test="photo-input"]');
     Object.defineProperty(input.element, 'files', { value: [photoFile()], configurable: true });
     await input.trigger('change');

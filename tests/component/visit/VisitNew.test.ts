@@ -143,6 +143,52 @@ describe('VisitNew: violations', () => {
   });
 });
 
+describe('VisitNew: numbers and long text', () => {
+  const sectionA = (wrapper: VueWrapper) => wrapper.get('[data-test="section-A"] .visit-new__section-meta').text();
+
+  it('says at A2 that a count is a whole number ≥ 0, and counts only a valid one as answered', async () => {
+    const w = await fieldWorld('grid_worker');
+    const { wrapper } = await openForm(w);
+    await click(wrapper, '[data-test="answer-A1-yes"]');
+    expect(sectionA(wrapper)).toBe('1/5');
+
+    for (const bad of ['-5', '2.5']) {
+      await wrapper.get('[data-test="answer-A2"]').setValue(bad);
+      await settle();
+      expect(wrapper.get('[data-test="number-error-A2"]').text()).toBe('请填写不小于 0 的整数');
+      expect(wrapper.get('[data-test="answer-A2"]').attributes('aria-invalid')).toBe('true');
+      expect(sectionA(wrapper)).toBe('1/5');
+    }
+
+    await wrapper.get('[data-test="answer-A2"]').setValue('4');
+    await settle();
+    expect(wrapper.find('[data-test="number-error-A2"]').exists()).toBe(false);
+    expect(wrapper.get('[data-test="answer-A2"]').attributes('aria-invalid')).toBe('false');
+    expect(sectionA(wrapper)).toBe('2/5');
+  });
+
+  it('counts the characters of a note, a finding and the visit note against their limits', async () => {
+    const w = await fieldWorld('grid_worker');
+    const { wrapper } = await openForm(w);
+    await click(wrapper, '[data-test="answer-A1-no"]');
+    await click(wrapper, '[data-test="answer-B2-yes"]');
+    const countOf = (selector: string) => wrapper.get(selector).element.parentElement!.querySelector('[data-test="char-count"]')!.textContent.trim();
+
+    expect(countOf('[data-test="note-B2"]')).toBe('0/2000');
+    await wrapper.get('[data-test="note-B2"]').setValue('三楼302室');
+    expect(countOf('[data-test="note-B2"]')).toBe('6/2000');
+    expect(wrapper.get('[data-test="note-B2"]').attributes('maxlength')).toBe('2000');
+
+    await wrapper.get('[data-test="note-B2"]').setValue('x'.repeat(2000));
+    expect(countOf('[data-test="note-B2"]')).toBe('已达字数上限2000/2000');
+
+    await click(wrapper, '[data-test="add-finding"]');
+    expect(countOf('[data-test="finding-description"]')).toBe('0/2000');
+    expect(countOf('[data-test="visit-note"]')).toBe('0/4000');
+    expect(wrapper.get('[data-test="visit-note"]').attributes('maxlength')).toBe('4000');
+  });
+});
+
 describe('VisitNew: photos that fail', () => {
   /** The canvas decoder's refusal, for a file named broken.jpg; every other photo passes. */
   const decodeOrFail = (file: Blob): Promise<Blob> =>

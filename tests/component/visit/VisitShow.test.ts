@@ -1,4 +1,4 @@
-/** A submitted visit is read-only; 更正 starts a correction prefilled from it. */
+/** A submitted visit is read-only; 更正 starts a correction prefilled from it; its receipt says where it is. */
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllUserDbs } from '../../../src/client/db/database';
@@ -6,6 +6,9 @@ import { submitVisit } from '../../../src/client/db/repositories';
 import VisitShow from '../../../src/client/features/field/visit/VisitShow.vue';
 import VisitNew from '../../../src/client/features/field/visit/VisitNew.vue';
 import { CHECKLIST_V1 } from '../../../src/domain/checklist';
+import { findingsFromAnswers } from '../../../src/domain/rules';
+import { ownFindings } from '../../../src/client/features/field/visit/visitDraft';
+import { useSyncStore } from '../../../src/client/stores/sync';
 import { makeVisit } from '../../factories';
 import { fieldWorld, mountView, passThrough } from './harness';
 import { settle } from '../support';
@@ -59,5 +62,89 @@ describe('VisitShow and corrections', () => {
     const shown = await mountView(VisitShow, { id: byOther.id });
     await settle(() => shown.wrapper.find('[data-test="visit-show"]').exists());
     expect(shown.wrapper.find('[data-test="amend"]').exists()).toBe(false);
+  });
+});
+
+describe('VisitShow: findings and the receipt', () => {
+  const D3_NOTE = '直播课录屏后在晚间播放';
+
+  async function visitWithDerivedAndOwnFinding(w: Awaited<ReturnType<typeof fieldWorld>>) {
+    const answers = [
+      { itemCode: 'A1', value: true, evidence: [] },
+      { itemCode: 'D3', value: true, note: D3_NOTE, evidence: [] },
+    ];
+    const own = { category: 'other' as const, description: '负责人拒绝出示收费凭证', evidence: [] };
+    const { hash: _h, prevHash: _p, ...draft } = makeVisit({
+      placeId: w.place.id,
+      inspectorIds: [w.userId],
+      templateId: CHECKLIST_V1.id,
+      answers,
+      findings: [...findingsFromAnswers(CHECKLIST_V1, answers), own],
+      outcome: 'issue_found',
+    });
+    return (await submitVisit(w.db, draft)).visit;
+  }
+
+  it('lists under 其他问题记录 only the inspector\'s own findings, not the one its D3 answer produced', async () => {
+    const w = await fieldWorld('grid_worker');
+    const visit = await visitWithDerivedAndOwnFinding(w);
+    expect(visit.findings).toHaveLength(2);
+
+    const { wrapper } = await mountView(VisitShow, { id: visit.id });
+    await settle(() => wrapper.find('[data-test="visit-show"]').exists());
+    expect(wrapper.get('[data-test="answer-D3"]').text()).toContain(D3_NOTE);
+    const others = wrapper.findAll('[data-test="other-finding"]').map((f) => f.text());
+    expect(others).toEqual([expect.stringContaining('负责人拒绝出示收费凭证')]);
+    // The note is on the page once: with its answer.
+    expect(wrapper.text().split(D3_NOTE)).toHaveLength(2);
+  });
+
+  it('says where the saved record is: on the device while offline, on its way online, then on the server', async () => {
+    const w = await fieldWorld('grid_worker');
+    const visit = await visitWithDerivedAndOwnFinding(w);
+    const { wrapper } = await mountView(VisitShow, { id: visit.id, saved: true });
+    await settle(() => wrapper.find('[data-test="receipt-sync"]').exists());
+    const sync = useSyncStore();
+
+    sync.online = false;
+    await settle();
+    expect(wrapper.get('[data-test="receipt-sync"]').text()).toBe('待同步：已保存在本机，联网后将自动同步');
+
+    sync.online = true;
+    await settle();
+    expect(wrapper.get('[data-test="receipt-sync"]').text()).toBe('正在同步到服务器…');
+    expect(wrapper.text()).not.toContain('联网后将自动同步');
+
+    // The server confirmed it: the outbox entry is gone.
+    await w.db.outbox.clear();
+    await settle(() => wrapper.get('[data-test="receipt-sync"]').text() === '已同步到服务器', 'the synced wording');
+    expect(wrapper.get('[data-test="sync-state"]').text()).toBe('已同步');
+  });
+});
+
+describe('ownFindings', () => {
+  const template = CHECKLIST_V1;
+  const photo = (c: string) => c.repeat(64);
+
+  it('drops a derived finding whose photos are in another order or whose description was cut', () => {
+    const answers = [
+      { itemCode: 'J1', value: true, note: '电梯内张贴数学辅导广告', evidence: [photo('a'), photo('b')] },
+      { itemCode: 'K1', value: true, note: 'x'.repeat(50), evidence: [photo('c')] },
+    ];
+    const [j1, k1] = findingsFromAnswers(template, answers);
+    const own = { category: 'advertising' as const, description: '小区门口另有传单', evidence: [photo('d')] };
+    const stored = [
+      { ...j1!, evidence: [photo('b'), photo('a')] },
+      { ...k1!, description: `${k1!.description.slice(0, 30)}…` },
+      own,
+    ];
+    expect(ownFindings({ answers, findings: stored }, template)).toEqual([own]);
+  });
+
+  it('keeps an own finding that only resembles a derived one', () => {
+    const answers = [{ itemCode: 'J1', value: true, note: '电梯广告', evidence: [photo('a')] }];
+    const [j1] = findingsFromAnswers(template, answers);
+    const lookalike = { ...j1!, evidence: [photo('e')] };
+    expect(ownFindings({ answers, findings: [j1!, lookalike] }, template)).toEqual([lookalike]);
   });
 });

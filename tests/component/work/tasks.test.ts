@@ -120,7 +120,38 @@ describe('my tasks', () => {
     const push = vi.spyOn(router, 'push');
     await wrapper.find('[data-test="stop-start"]').trigger('click');
     await vi.waitFor(() => expect(push).toHaveBeenCalled());
-    expect(push.mock.calls[0]![0]).toEqual({ path: '/field/visit/new', query: { placeId: places[1]!.id, taskId: tasks.overdue.id } });
+    expect(push.mock.calls[0]![0]).toEqual({
+      path: '/field/visit/new',
+      query: { placeId: places[1]!.id, taskId: tasks.overdue.id, from: `/field/tasks/${tasks.overdue.id}` },
+    });
+  });
+
+  it('brings the worker back to the task from a visit left half done, and marks its place 草稿 with 继续检查', async () => {
+    const { tasks } = await workWorld();
+    offlineExceptMe();
+    const { wrapper, router } = await mountApp(`/field/tasks/${tasks.overdue.id}`);
+    await vi.waitFor(() => expect(wrapper.find('[data-test="stop-start"]').exists()).toBe(true));
+    expect(wrapper.find('[data-test="stop-draft"]').exists()).toBe(false);
+    expect(wrapper.get('[data-test="stop-start"]').text()).toBe('开始检查');
+
+    await wrapper.get('[data-test="stop-start"]').trigger('click');
+    await vi.waitFor(() => expect(wrapper.find('[data-test="answer-A1-no"]').exists()).toBe(true));
+    await wrapper.get('[data-test="answer-A1-no"]').trigger('click');
+    await wrapper.get('.app-header__back').trigger('click');
+
+    await vi.waitFor(() => expect(router.currentRoute.value.path).toBe(`/field/tasks/${tasks.overdue.id}`));
+    await vi.waitFor(() => expect(wrapper.find('[data-test="stop-draft"]').exists()).toBe(true));
+    expect(wrapper.get('[data-test="stop-draft"]').text()).toBe('有未完成的检查草稿');
+    expect(wrapper.get('[data-test="stop-mark"]').text()).toBe('未检查');
+    expect(wrapper.get('[data-test="stop-start"]').text()).toBe('继续检查');
+  });
+
+  it("sends the visit form's back arrow to the task its address names, even without `from` (a reload)", async () => {
+    const { tasks, places } = await workWorld();
+    offlineExceptMe();
+    const { wrapper } = await mountApp(`/field/visit/new?placeId=${places[1]!.id}&taskId=${tasks.overdue.id}`);
+    await vi.waitFor(() => expect(wrapper.find('[data-test="finish"]').exists()).toBe(true));
+    expect(wrapper.get('.app-header__back').attributes('href')).toBe(`/field/tasks/${tasks.overdue.id}`);
   });
 
   it('shows a place with managers, listed subjects and visits on this device', async () => {

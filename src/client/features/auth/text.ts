@@ -21,7 +21,7 @@ export const AUTH_TEXT = {
   offlineWrongPasswordTitle: '密码错误',
   offlineWrongPassword: '网络不可用，已用本机保存的凭据离线验证：密码不正确。请重新输入（密码以上次联网登录时为准）。',
   reauthTitle: '重新登录以继续同步',
-  reauthHint: (name: string) => `登录已失效，未同步的更改仍保存在本机。请输入 ${name} 的密码重新登录，登录后自动继续同步。`,
+  reauthHint: (name: string) => `登录已失效，待同步的更改仍保存在本机。请输入 ${name} 的密码重新登录，登录后自动继续同步。`,
   reauthSubmit: '重新登录',
   reloginPending: '已离线登录，本机数据照常可用。联网后将自动登录并继续同步，无需再次输入密码。',
   reauthOffline: '网络不可用，请联网后再重新登录',

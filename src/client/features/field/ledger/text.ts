@@ -29,7 +29,7 @@ export const LEDGER_TEXT = {
   backToList: '返回台账',
   sectionPlaces: '关联场所',
   sectionHistory: '台账记录',
-  pendingSync: '有未同步的修改',
+  pendingSync: '有待同步的修改',
   noHistory: '本机还没有这个对象的台账记录',
   unknownUser: '未知人员',
   noReason: '（未填写原因）',

@@ -26,8 +26,8 @@ export const SYNC_PAGE_TEXT = {
   storageTitle: '本机存储',
   persistUnknown: '浏览器不支持永久保存设置，请尽快同步',
   usage: (usedMb: string, quotaMb: string, percent: number) => `已用 ${usedMb} MB / 可用 ${quotaMb} MB（${percent}%）`,
-  exportTitle: '导出未发送数据',
-  exportHint: '无法联网又必须交接时，把未发送的更改和照片导出为文件，交给乡镇协调员。',
-  export: '导出未发送数据',
+  exportTitle: '导出未同步数据',
+  exportHint: '无法联网又必须交接时，把待同步的更改和照片导出为文件，交给乡镇协调员。',
+  export: '导出未同步数据',
   exported: (file: string) => `已导出：${file}`,
 } as const;

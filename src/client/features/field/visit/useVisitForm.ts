@@ -11,7 +11,7 @@ import { CHECKLIST_CODE, CHECKLIST_V1 } from '../../../../domain/checklist';
 import { shiftAt } from '../../../../domain/calendar';
 import { distanceM } from '../../../../domain/geo';
 import type { AppConfig } from '../../../../domain/config';
-import { findingsFromAnswers, visitEvidence } from '../../../../domain/rules';
+import { visitEvidence } from '../../../../domain/rules';
 import { uuidv7 } from '../../../../domain/ids';
 import { useWrite } from '../../../composables/useWrite';
 import type { GridPatrolDB } from '../../../db/database';
@@ -26,6 +26,7 @@ import {
   draftKey,
   effectiveShift,
   openSuggestions,
+  ownFindings,
   problemsOf,
   suggestionKey,
   visitKindOf,
@@ -62,17 +63,6 @@ export async function checklistTemplate(db: GridPatrolDB, id?: string): Promise<
   }
   const all = await db.templates.where('code').equals(CHECKLIST_CODE).toArray();
   return all.sort((a, b) => b.version - a.version)[0] ?? CHECKLIST_V1;
-}
-
-/** The inspector's own findings of a submitted visit: its findings minus those its answers produce. */
-function ownFindings(visit: Visit, template: ChecklistTemplate) {
-  const derived = findingsFromAnswers(template, visit.answers).map((f) => JSON.stringify(f));
-  const rest = [...visit.findings];
-  for (const d of derived) {
-    const i = rest.findIndex((f) => JSON.stringify({ category: f.category, description: f.description, evidence: f.evidence }) === d);
-    if (i >= 0) rest.splice(i, 1);
-  }
-  return rest.map((f) => ({ category: f.category, description: f.description, evidence: [...f.evidence] }));
 }
 
 export function useVisitForm(o: VisitFormOptions) {

@@ -11,6 +11,7 @@ import { localDateTime } from '../../../../domain/calendar';
 import type { Place, Region, Subject, Task, Visit } from '../../../../domain/entities';
 import type { GridPatrolDB } from '../../../db/database';
 import { isOpenTask, taskTiming, type TaskTiming } from '../../../../domain/tasks';
+import { draftKey, isDraftState } from '../visit/visitDraft';
 
 export const TASK_FILTERS = ['today', 'overdue', 'night', 'unannounced'] as const;
 export type TaskFilter = (typeof TASK_FILTERS)[number];
@@ -93,6 +94,8 @@ export interface RouteStop {
   visited: boolean;
   /** The ids of this task's visits at the place (for `task.complete`). */
   visitIds: string[];
+  /** A visit of this task at the place was begun and left unfinished: its draft waits on the device. */
+  draft: boolean;
 }
 
 export interface TaskDetail {
@@ -109,11 +112,13 @@ export async function loadTaskDetail(db: GridPatrolDB, taskId: string): Promise<
 
 export async function loadRoute(db: GridPatrolDB, placeIds: readonly string[], taskId: string | null): Promise<RouteStop[]> {
   const ids = [...placeIds];
-  const [places, subjects, placeVisits, taskVisits] = await Promise.all([
+  const [places, subjects, placeVisits, taskVisits, drafts] = await Promise.all([
     db.places.bulkGet(ids),
     db.subjects.where('placeIds').anyOf(ids).toArray(),
     db.visits.where('placeId').anyOf(ids).toArray(),
     taskId === null ? Promise.resolve([] as Visit[]) : db.visits.where('taskId').equals(taskId).toArray(),
+    // The visit form keeps its draft under the place and task (visitDraft.ts `draftKey`).
+    taskId === null ? Promise.resolve([]) : db.meta.bulkGet(ids.map((placeId) => draftKey(placeId, { kind: 'task', taskId }))),
   ]);
   const subjectCount = countListedSubjects(subjects);
   const last = new Map<string, string>();
@@ -131,6 +136,7 @@ export async function loadRoute(db: GridPatrolDB, placeIds: readonly string[], t
     lastVisitAt: last.get(placeId) ?? null,
     visited: byPlace.has(placeId),
     visitIds: byPlace.get(placeId) ?? [],
+    draft: isDraftState(drafts[i]?.value),
   }));
 }
 

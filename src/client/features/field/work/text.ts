@@ -35,6 +35,8 @@ export const WORK_TEXT = {
   neverVisited: '本机无检查记录',
   placeMissing: '本机没有该场所的数据，请同步后重试',
   startVisit: '开始检查',
+  resumeVisit: '继续检查',
+  draft: '有未完成的检查草稿',
   startTask: '开始任务',
   completeTask: '完成任务',
   showMap: '查看路线地图',
