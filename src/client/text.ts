@@ -9,7 +9,7 @@ export const SHELL_TEXT = {
   themeShort: { auto: '自动', light: '日间', dark: '夜间' },
   /** What the theme button says it does: the current mode and the one a tap sets. */
   themeAction: (current: string, next: string) => `主题：${current}，点按切换为${next}`,
-  themeHint: '自动模式在 18:00–06:00（北京时间）切换为夜间主题',
+  themeHint: '自动：手机设为深色模式时，或 18:00–06:00（北京时间），使用夜间主题',
   greeting: (name: string) => `${name}，您好`,
   role: '角色',
   region: '辖区',

@@ -18,6 +18,19 @@ describe('theme store', () => {
     expect(theme.isDark).toBe(false);
   });
 
+  it('is dark in auto mode when the phone is set to dark, also by day; a manual choice still wins', () => {
+    const theme = useThemeStore();
+    theme.tick(new Date('2025-03-10T12:00:00+08:00'));
+    expect(theme.isDark).toBe(false);
+    theme.setSystemDark(true);
+    expect(theme.isDark).toBe(true);
+    theme.setMode('light');
+    expect(theme.isDark).toBe(false);
+    theme.setMode('auto');
+    theme.setSystemDark(false);
+    expect(theme.isDark).toBe(false);
+  });
+
   it('keeps a manual choice across reloads', () => {
     useThemeStore().setMode('dark');
     setActivePinia(createPinia());

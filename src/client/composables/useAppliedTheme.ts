@@ -19,11 +19,20 @@ export function useAppliedTheme(): ReturnType<typeof useThemeStore> {
   });
 
   let clock: ReturnType<typeof setInterval> | undefined;
+  const scheme = typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  const onScheme = (e: { matches: boolean }) => theme.setSystemDark(e.matches);
   onMounted(() => {
     theme.tick();
     clock = setInterval(() => theme.tick(), CLOCK_MS);
+    if (scheme) {
+      onScheme(scheme);
+      scheme.addEventListener('change', onScheme);
+    }
   });
-  onUnmounted(() => clearInterval(clock));
+  onUnmounted(() => {
+    clearInterval(clock);
+    scheme?.removeEventListener('change', onScheme);
+  });
 
   return theme;
 }

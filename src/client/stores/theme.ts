@@ -1,7 +1,7 @@
 /**
- * Light/dark theme. `auto` follows the shift: dark during the night shift (SPEC §4.8), so a grid
- * worker in a stairwell at 21:00 gets the dark theme without touching anything. A manual choice
- * is persisted per device.
+ * Light/dark theme. `auto` is dark during the night shift (SPEC §4.8), so a grid worker in a
+ * stairwell at 21:00 gets the dark theme without touching anything, and whenever the phone itself
+ * is set to dark (`prefers-color-scheme: dark`). A manual choice is persisted per device.
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
@@ -21,8 +21,12 @@ export const useThemeStore = defineStore('theme', () => {
   const mode = ref<ThemeMode>(readMode());
   /** The clock the `auto` mode follows; App.vue advances it every minute. */
   const now = ref(new Date());
+  /** The phone's own dark setting; App.vue keeps it current (`useAppliedTheme`). */
+  const systemDark = ref(false);
 
-  const isDark = computed(() => (mode.value === 'auto' ? shiftAt(now.value) === 'night' : mode.value === 'dark'));
+  const isDark = computed(() =>
+    mode.value === 'auto' ? systemDark.value || shiftAt(now.value) === 'night' : mode.value === 'dark',
+  );
 
   function setMode(next: ThemeMode): void {
     mode.value = next;
@@ -38,5 +42,9 @@ export const useThemeStore = defineStore('theme', () => {
     now.value = at;
   }
 
-  return { mode, now, isDark, setMode, cycle, tick };
+  function setSystemDark(dark: boolean): void {
+    systemDark.value = dark;
+  }
+
+  return { mode, now, systemDark, isDark, setMode, cycle, tick, setSystemDark };
 });

@@ -7,7 +7,7 @@ export const SYNC_TEXT = {
   pending: (n: number) => `${n} 条更改待同步`,
   allSynced: '全部已同步',
   counting: '正在统计待同步的更改…',
-  needsAuth: '登录已过期，请重新登录后继续同步（未同步的更改仍保存在本机）',
+  needsAuth: '登录已过期，请重新登录后继续同步（待同步的更改仍保存在本机）',
   storageWarning: (percent: number) => `本机存储已使用 ${percent}%，请尽快同步或清理手机空间`,
   persistDenied: '浏览器未允许永久保存本机数据，请尽快同步，必要时导出未同步数据',
   persistGranted: '本机数据已设为永久保存',
