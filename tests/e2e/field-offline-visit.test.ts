@@ -121,7 +121,7 @@ describe('an inspection with no signal reaches the server once the network retur
     const receipt = await visit.finish();
     expect(receipt.caseOpened).toBe(true);
     // The receipt is the saved visit's own page: a reload shows the record, not a new form.
-    const visitId = /\/field\/visits\/([0-9a-f-]{36})\?saved=1$/.exec(page.url())?.[1];
+    const visitId = /\/field\/visits\/([0-9a-f-]{36})\?saved=1(?:&|$)/.exec(page.url())?.[1];
     expect(visitId).toBeDefined();
     await screenshot(page, 'field-visit-receipt-offline');
 
