@@ -216,10 +216,18 @@ function sourcesFor(viewer: Viewer, key: string, scope: HeldScope | null, held: 
     };
   }
 
-  // A building manager's place, as `currentScopes` found it managed in this pull's snapshot.
+  // A building manager's place, as `currentScopes` found it managed in this pull's snapshot. Its
+  // regions go out when they change and when the place does: a place moved to another grid brings
+  // that grid and its parents along, though they did not change themselves.
   return {
     sources: [
-      { entity: 'region', from: sql`regions t WHERE t.id = ANY(${ids(path)})`, map: (r) => regionFromRow(asRow(r)) },
+      {
+        entity: 'region',
+        from: sql`(SELECT r.id, r.parent_id, r.level, r.name, r.code, r.boundary, r.county_id, r.township_id, r.grid_id,
+                          r.version, r.created_at, r.updated_at, greatest(r._xid, p._xid) AS _xid
+                   FROM regions r JOIN places p ON p.id = ${id} WHERE r.id = ANY(${ids(path)})) t WHERE true`,
+        map: (r) => regionFromRow(asRow(r)),
+      },
       { entity: 'place', from: sql`places t WHERE t.id = ${id}`, map: (r) => placeForReader(reader, placeFromRow(asRow(r))) },
       {
         entity: 'visit',

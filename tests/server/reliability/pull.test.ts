@@ -128,6 +128,30 @@ describe.each(backends)('pull reliability on %s', (backend) => {
     expect(ids(state, 'user')).toContain(coord.id);
   });
 
+  it('12f: a building manager whose place moves to another grid receives that grid and its parents', async () => {
+    const manager = await ctx.login('manager0');
+    const place = ctx.county.managedPlace;
+    const from = ctx.county.grids.find((g) => g.id === place.gridId)!;
+    const to = ctx.county.grids.find((g) => g.parentId !== from.parentId)!;
+    const state = newPullState();
+    const clientId = newClientId();
+    await pullAll(ctx, manager, clientId, state);
+    expect(ids(state, 'region')).toContain(from.id);
+    expect(ids(state, 'region')).not.toContain(to.id);
+    const keys = await ctx.db.kysely.selectFrom('regions').select(['county_id', 'township_id']).where('id', '=', to.id).executeTakeFirstOrThrow();
+    const move = (g: typeof from, k: typeof keys) => ctx.db.kysely.updateTable('places').set({ grid_id: g.id, township_id: k.township_id }).where('id', '=', place.id).execute();
+    const back = await ctx.db.kysely.selectFrom('regions').select(['county_id', 'township_id']).where('id', '=', from.id).executeTakeFirstOrThrow();
+    await move(to, keys);
+    try {
+      await pullAll(ctx, manager, clientId, state, 2);
+      // The new grid and its township arrive, though they did not change; the place is still theirs.
+      expect(ids(state, 'region')).toEqual(expect.arrayContaining([to.id, to.parentId!]));
+      expect(state.rows.get(`place:${place.id}`)).toMatchObject({ gridId: to.id });
+    } finally {
+      await move(from, back);
+    }
+  });
+
   it('12b: a deleted row is delivered as a tombstone', async () => {
     const state = newPullState();
     await pullAll(ctx, worker, newClientId(), state);
