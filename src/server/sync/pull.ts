@@ -51,7 +51,25 @@ interface Source {
 
 interface Tombstones {
   where: RawBuilder<unknown>;
+  /**
+   * True for a tombstone whose row is live, in this pull's snapshot, in another scope the caller
+   * holds (see `liveInHeldGrid`, `liveInHeldPlace`): it goes out as a put of the row as it is now.
+   */
+  live?: RawBuilder<unknown>;
 }
+
+/** The table of each entity, for the current row of a tombstone that goes out as a put. */
+const TABLE_OF: Record<EntityName, string> = {
+  region: 'regions',
+  user: 'users',
+  place: 'places',
+  subject: 'subjects',
+  ledgerEvent: 'ledger_events',
+  checklistTemplate: 'checklist_templates',
+  task: 'tasks',
+  visit: 'visits',
+  case: 'cases',
+};
 
 /**
  * A stored JSON document passed through to the response as its text. `toJSON` gives the parsed value,
@@ -148,11 +166,12 @@ const visitDoc = (r: Row) => new RawJson(r.doc_json as string);
 /**
  * What a grid tombstone must not delete: a row that left one grid the caller holds for another they
  * also hold (a task handed to the next grid, a worker moved, seen by their township coordinator) is
- * still theirs. Its put comes from the other scope — before or after the tombstone, on this page or a
- * later one — so the tombstone is left out; a row deleted or gone to a grid they do not hold is not
- * live in a held grid, and its tombstone goes out. Read in the pull's snapshot.
+ * still theirs. Such a tombstone goes out as a put of the row as it is now — never left out: the
+ * other scope's put may come pages later, or after the other grid was revoked, and meanwhile the
+ * device must hold the row where it is (its grid), so that losing that grid purges it. A row deleted
+ * or gone to a grid they do not hold is not live in a held grid: its tombstone goes out as such.
  */
-function liveInHeldGrid(held: HeldGrids) {
+function liveInHeldGrid(held: Held) {
   const grids = ids(held.grids);
   const inGrid = (table: string) => sql`EXISTS (SELECT 1 FROM ${sql.table(table)} r WHERE r.id = t.row_id AND r.grid_id = ANY(${grids}))`;
   return sql`CASE t.entity
@@ -167,13 +186,23 @@ function liveInHeldGrid(held: HeldGrids) {
     ELSE false END`;
 }
 
-/** The grids the caller holds (and their townships), for `liveInHeldGrid`. */
-interface HeldGrids {
-  grids: string[];
-  townships: string[];
+/** The same for a building manager's place tombstone: their own visible visit or report at another place they manage. */
+function liveInHeldPlace(held: Held, me: string) {
+  const places = ids(held.places);
+  return sql`CASE t.entity
+    WHEN 'visit' THEN EXISTS (SELECT 1 FROM visits r WHERE r.id = t.row_id AND r.place_id = ANY(${places}) AND ${managerVisibleVisits(me, 'r')})
+    WHEN 'case' THEN EXISTS (SELECT 1 FROM cases r WHERE r.id = t.row_id AND r.place_id = ANY(${places}) AND r.reported_by = ${me})
+    ELSE false END`;
 }
 
-function sourcesFor(viewer: Viewer, key: string, scope: HeldScope | null, held: HeldGrids): { sources: Source[]; tombstones: Tombstones | null } {
+/** The grids (and their townships) and managed places the caller holds, for `liveInHeldGrid` and `liveInHeldPlace`. */
+interface Held {
+  grids: string[];
+  townships: string[];
+  places: string[];
+}
+
+function sourcesFor(viewer: Viewer, key: string, scope: HeldScope | null, held: Held): { sources: Source[]; tombstones: Tombstones | null } {
   const me = viewer.user.id;
   const reader = viewer.user;
   const userData = (r: Row) => userForReader(reader, userFromRow(asRow(r)));
@@ -211,7 +240,8 @@ function sourcesFor(viewer: Viewer, key: string, scope: HeldScope | null, held: 
       ],
       tombstones: {
         // The grid's own, and the township's coordinators who left it (migration 7: no grid of their own).
-        where: sql`(t.grid_id = ${id} OR (t.entity = 'user' AND t.grid_id IS NULL AND t.township_id = ${scope.townshipId})) AND NOT ${liveInHeldGrid(held)}`,
+        where: sql`(t.grid_id = ${id} OR (t.entity = 'user' AND t.grid_id IS NULL AND t.township_id = ${scope.townshipId}))`,
+        live: liveInHeldGrid(held),
       },
     };
   }
@@ -243,8 +273,26 @@ function sourcesFor(viewer: Viewer, key: string, scope: HeldScope | null, held: 
     ],
     tombstones: {
       where: sql`t.place_id = ${id} AND t.manager_visible AND (t.entity = 'place' OR t.owner_ids @> ARRAY[${me}]::uuid[])`,
+      live: liveInHeldPlace(held, me),
     },
   };
+}
+
+/**
+ * The rows of the live tombstones as they are now, mapped as this scope's source of their entity maps
+ * them (the same redaction); keyed `entity:id`.
+ */
+async function liveRows(db: Kysely<Database>, sources: readonly Source[], live: readonly { entity: EntityName; row_id: string }[]): Promise<Map<string, Record<string, unknown> | RawJson>> {
+  const out = new Map<string, Record<string, unknown> | RawJson>();
+  const byEntity = new Map<EntityName, string[]>();
+  for (const r of live) byEntity.set(r.entity, [...(byEntity.get(r.entity) ?? []), r.row_id]);
+  for (const [entity, rowIds] of byEntity) {
+    const source = sources.find((s) => s.entity === entity);
+    if (!source) continue;
+    const { rows } = await sql<Row>`SELECT ${source.columns ?? sql`t.*`} FROM ${sql.table(TABLE_OF[entity])} t WHERE t.id = ANY(${ids(rowIds)})`.execute(db);
+    for (const r of rows) out.set(`${entity}:${r.id}`, source.map(r));
+  }
+  return out;
 }
 
 /** `(xid, id)` order; at the same key a put before a tombstone. */
@@ -259,7 +307,7 @@ async function pullScope(
   cursor: string | null,
   horizon: string,
   limit: number,
-  held: HeldGrids,
+  held: Held,
 ): Promise<{ items: Item[]; more: boolean }> {
   const { sources, tombstones } = sourcesFor(viewer, key, scope, held);
   const after = cursor ? decodeCursor(cursor) : { xid: '0', id: NIL };
@@ -278,21 +326,26 @@ async function pullScope(
   }
   // A snapshot (null cursor) holds only live rows: older tombstones concern rows it does not contain.
   if (tombstones && cursor) {
-    const { rows } = await sql<{ entity: EntityName; row_id: string; xid_text: string }>`
-      SELECT t.entity, t.row_id, t._xid::text AS xid_text FROM tombstones t
+    const { rows } = await sql<{ entity: EntityName; row_id: string; xid_text: string; live: boolean }>`
+      SELECT t.entity, t.row_id, t._xid::text AS xid_text, ${tombstones.live ?? sql`false`} AS live FROM tombstones t
       WHERE ${tombstones.where}
         AND (t._xid, t.row_id) > (${after.xid}::xid8, ${after.id}::uuid) AND t._xid < ${horizon}::xid8
       ORDER BY t._xid, t.row_id LIMIT ${limit}`.execute(db);
     if (rows.length === limit) more = true;
-    for (const r of rows) items.push({ xid: BigInt(r.xid_text), id: r.row_id, change: { entity: r.entity, op: 'del', id: r.row_id } });
+    const current = await liveRows(db, sources, rows.filter((r) => r.live));
+    for (const r of rows) {
+      const data = r.live ? current.get(`${r.entity}:${r.row_id}`) : undefined;
+      items.push({ xid: BigInt(r.xid_text), id: r.row_id, change: data ? { entity: r.entity, op: 'put', id: r.row_id, data } : { entity: r.entity, op: 'del', id: r.row_id } });
+    }
   }
   items.sort(compare);
-  // A row that left the scope and came back (or was deleted and re-inserted) in one transaction has a
-  // tombstone with the same (xid, id) as its live row: the live row is what holds. The put sorts
-  // first, so a page never ends between the two with only the tombstone delivered.
+  // A row that left the scope and came back (or was deleted and re-inserted) in one transaction has
+  // tombstones with the same (xid, id) as its live row — one per time it left: the live row is what
+  // holds. Puts sort first, so a page never ends between them with only a tombstone delivered; one
+  // change per key goes out.
   const kept = items.filter((it, i) => {
     const before = items[i - 1];
-    return !(it.change.op === 'del' && before?.change.op === 'put' && before.xid === it.xid && before.id === it.id);
+    return !(before && before.xid === it.xid && before.id === it.id && before.change.entity === it.change.entity);
   });
   if (kept.length > limit) {
     more = true;
@@ -331,7 +384,11 @@ export async function pull(db: Kysely<Database>, viewer: Viewer, req: PullReques
       const scopes = await currentScopes(trx, viewer);
       const dropScopes = Object.keys(req.cursors).filter((k) => !scopes.has(k));
       const grids = [...scopes].filter(([k, s]) => k.startsWith('grid:') && s?.gridId).map(([, s]) => s!);
-      const held: HeldGrids = { grids: grids.map((s) => s.gridId!), townships: [...new Set(grids.flatMap((s) => (s.townshipId ? [s.townshipId] : [])))] };
+      const held: Held = {
+        grids: grids.map((s) => s.gridId!),
+        townships: [...new Set(grids.flatMap((s) => (s.townshipId ? [s.townshipId] : [])))],
+        places: [...scopes.keys()].filter((k) => k.startsWith('place:')).map((k) => k.slice('place:'.length)),
+      };
       const lastMutationId = await lastMutationBelow(trx, viewer, req.clientId, horizon);
 
       let budget = req.limit ?? DEFAULT_PULL_LIMIT;

@@ -6,6 +6,8 @@ import { expect } from 'vitest';
 import type { FastifyRequest } from 'fastify';
 import { visitHash } from '../../../src/domain/canonical';
 import type { Visit } from '../../../src/domain/entities';
+import type { EntityName } from '../../../src/domain/enums';
+import { rowScopes } from '../../../src/domain/scopes';
 import { uuidv7 } from '../../../src/domain/ids';
 import type { Change, Mutation, PullResponse, PushResponse } from '../../../src/domain/sync';
 import { authenticate } from '../../../src/server/auth/service';
@@ -93,6 +95,28 @@ export async function pullAll(ctx: TestContext, s: Session, clientId: string, st
     const body = await pullOnce(ctx, s, clientId, state, limit);
     all.push(...body.changes);
     if (!body.hasMore) return all;
+  }
+  throw new Error('pull did not converge');
+}
+
+/** The device's purge of dropped scopes (src/client/sync/apply.ts `purgeScopes`): rows of a dropped scope and of no scope held. */
+function purgeDropped(state: PullState, body: PullResponse): void {
+  if (body.dropScopes.length === 0) return;
+  const dropped = new Set(body.dropScopes);
+  const held = new Set(Object.keys(state.cursors));
+  for (const [key, data] of [...state.rows]) {
+    if (!data) continue;
+    const scopes = rowScopes(key.slice(0, key.indexOf(':')) as EntityName, data);
+    if (scopes.some((s) => dropped.has(s)) && !scopes.some((s) => held.has(s))) state.rows.delete(key);
+  }
+}
+
+/** `pullAll` that also purges dropped scopes as the device does. */
+export async function pullAllPurging(ctx: TestContext, s: Session, clientId: string, state: PullState, limit?: number): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    const body = await pullOnce(ctx, s, clientId, state, limit);
+    purgeDropped(state, body);
+    if (!body.hasMore) return;
   }
   throw new Error('pull did not converge');
 }
