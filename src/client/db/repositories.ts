@@ -21,6 +21,12 @@ import { IllegalTransitionError, isQuotaExceeded, NotFoundError, StorageFullErro
 
 export interface RepoOptions {
   now?: () => Date;
+  /**
+   * A visit's form draft (its meta key), deleted in the same transaction as the visit is saved: a
+   * reload, a crash or a dead battery between the two would leave a draft of a visit already saved,
+   * which could never be finished again.
+   */
+  endDraft?: string;
 }
 
 
@@ -173,6 +179,7 @@ async function saveVisit(
       return await write(db, [db.visits, db.cases, db.meta, db.outbox], async () => {
         if (((await db.getMeta('prevHash')) ?? null) !== prevHash) throw new ChainMoved();
         await db.visits.add(visit);
+        if (opts?.endDraft) await db.meta.delete(opts.endDraft);
         await db.setMeta('prevHash', visit.hash);
         const args = { visit } as MutationArgs<typeof name>;
         const seq = await appendOutbox(db, name, args, at, [{ entity: 'visit', id: visit.id, before: null }], visitEvidence(visit));

@@ -100,6 +100,22 @@ describe('submitVisit', () => {
     expect(await w.db.getMeta('prevHash')).toBeUndefined();
   });
 
+  it('ends the form draft in the visit\'s own transaction: both, or neither when the save fails', async () => {
+    const w = await seededDb();
+    const key = `draft:${w.place.id}:adhoc`;
+    await w.db.meta.put({ key, value: { id: 'draft-state' } });
+    const fail = () => {
+      throw new Error('disk on fire');
+    };
+    w.db.outbox.hook('creating', fail);
+    await expect(submitVisit(w.db, visitDraft(w), { endDraft: key })).rejects.toThrow('disk on fire');
+    expect(await w.db.meta.get(key)).toBeDefined();
+    w.db.outbox.hook('creating').unsubscribe(fail);
+    await submitVisit(w.db, visitDraft(w), { endDraft: key });
+    expect(await w.db.meta.get(key)).toBeUndefined();
+    expect(await w.db.visits.count()).toBe(1);
+  });
+
   it('surfaces a full disk as StorageFullError and keeps nothing partial', async () => {
     const w = await seededDb();
     const draft = visitDraft(w, { outcome: 'issue_found', answers: [{ itemCode: 'A1', value: true, note: 'x', evidence: [] }] });

@@ -11,6 +11,8 @@ import { closeAllUserDbs } from '../../../src/client/db/database';
 import VisitNew from '../../../src/client/features/field/visit/VisitNew.vue';
 import { useUpdatePrompt } from '../../../src/client/pwa/useUpdatePrompt';
 import { fieldWorld, mountView, passThrough, photoFile, type Field } from './harness';
+import { submitVisit } from '../../../src/client/db/repositories';
+import { visitDraft } from '../db/seed';
 import { mountApp } from '../mountApp';
 import { settle } from '../support';
 
@@ -309,6 +311,24 @@ describe('VisitNew: the draft', () => {
     expect((wrapper.get('[data-test="note-B2"]').element as HTMLTextAreaElement).value).toBe('三名小学生');
     const restored = (await w.db.meta.get(`draft:${w.place.id}:adhoc`))?.value as { startedAt: string };
     expect(restored.startedAt).toBe(startedAt.startedAt);
+  });
+
+  it('a draft whose visit is saved already opens the saved record, and the draft goes', async () => {
+    const w = await fieldWorld('grid_worker');
+    const first = await openForm(w);
+    await click(first.wrapper, '[data-test="answer-A1-no"]');
+    await settle();
+    const key = `draft:${w.place.id}:adhoc`;
+    const draft = (await w.db.meta.get(key))?.value as { id: string };
+    first.wrapper.unmount();
+    // The app closed after the visit was saved and before its draft was removed (an older version).
+    await submitVisit(w.db, visitDraft({ ...w, templateId: CHECKLIST_V1.id }, { id: draft.id }));
+    expect(await w.db.meta.get(key)).toBeDefined();
+
+    const { router } = await mountView(VisitNew, { placeId: w.place.id, compress: passThrough });
+    expect(await savedVisit(router)).toBe(draft.id);
+    expect(await w.db.meta.get(key)).toBeUndefined();
+    expect(await w.db.visits.where('id').equals(draft.id).count()).toBe(1);
   });
 
   it('discards only on explicit confirmation', async () => {

@@ -24,12 +24,13 @@ export function draftPhotos(s: VisitDraftState): string[] {
  * Deletes the draft and the blobs it took that are not yet uploaded and referenced by no pending
  * mutation and no other draft. `keep` are hashes the caller has just submitted.
  */
-export async function endDraft(db: GridPatrolDB, key: string, keep: readonly string[] = []): Promise<void> {
+export async function endDraft(db: GridPatrolDB, key: string, keep: readonly string[] = [], ended?: unknown): Promise<void> {
   await db.transaction('rw', [db.meta, db.blobs, db.outbox], async () => {
-    const row = await db.meta.get(key);
+    // `ended`: the draft as it was when its visit was saved, the save having deleted its row already.
+    const value = (await db.meta.get(key))?.value ?? ended;
     await db.meta.delete(key);
-    if (!row || !isDraftState(row.value)) return;
-    const candidates = new Set([...row.value.photos, ...draftPhotos(row.value)]);
+    if (!isDraftState(value)) return;
+    const candidates = new Set([...value.photos, ...draftPhotos(value)]);
     for (const sha of keep) candidates.delete(sha);
     if (candidates.size === 0) return;
     await db.outbox.each((e) => e.blobRefs.forEach((sha) => candidates.delete(sha)));

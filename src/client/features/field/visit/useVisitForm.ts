@@ -77,6 +77,8 @@ export function useVisitForm(o: VisitFormOptions) {
   const key = ref<string | null>(null);
   const loadError = ref<'place' | 'visit' | null>(null);
   const restored = ref(false);
+  /** The visit this form's draft belonged to, found saved already on opening: show it, not the form. */
+  const alreadySaved = shallowRef<Visit | null>(null);
   const locating = ref(false);
   const attempted = ref(false);
   const { saving: finishing, failure: submitError, write } = useWrite(VISIT_TEXT.saveFailed);
@@ -171,6 +173,14 @@ export function useVisitForm(o: VisitFormOptions) {
     task.value = t;
     const k = draftKey(p.id, mode.value);
     const stored = await loadDraft(o.db, k);
+    // A draft of a visit that is saved already (left by an app older than the one-transaction save):
+    // the visit stands; the draft goes and the form shows the saved record.
+    const saved = stored ? await o.db.visits.get(stored.id) : undefined;
+    if (saved) {
+      await endDraft(o.db, k, visitEvidence(saved));
+      alreadySaved.value = saved;
+      return;
+    }
     let next: VisitDraftState;
     if (stored) {
       template.value = await checklistTemplate(o.db, stored.templateId);
@@ -344,11 +354,13 @@ export function useVisitForm(o: VisitFormOptions) {
         endedAt: now().toISOString(),
         distanceM: distance.value,
       });
+      // The draft goes with the visit's own transaction; its unused photos are cleared after.
+      const ended = (await o.db.meta.get(k))?.value;
       const result = visit.amendsVisitId
-        ? await amendVisit(o.db, { ...visit, amendsVisitId: visit.amendsVisitId })
-        : await submitVisit(o.db, visit);
+        ? await amendVisit(o.db, { ...visit, amendsVisitId: visit.amendsVisitId }, { endDraft: k })
+        : await submitVisit(o.db, visit, { endDraft: k });
       sync.notifyLocalWrite();
-      await endDraft(o.db, k, visitEvidence(result.visit));
+      await endDraft(o.db, k, visitEvidence(result.visit), ended);
       receipt.value = { visit: result.visit, case: result.case };
       state.value = null;
     });
@@ -375,6 +387,7 @@ export function useVisitForm(o: VisitFormOptions) {
     state,
     loadError,
     restored,
+    alreadySaved,
     locating,
     distance,
     tooFar,
