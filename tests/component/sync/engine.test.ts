@@ -32,6 +32,15 @@ async function setup(options: Partial<SyncEngineOptions> = {}) {
   return { ...w, server, engine, onUnauthorized };
 }
 
+/** A cycle during whose pull the user edits a place: a server change to it on that pull waits as a shadow. */
+async function editDuringPull(t: Awaited<ReturnType<typeof setup>>, placeId: string, patch: Parameters<typeof updatePlace>[2]): Promise<void> {
+  t.server.onPull = async () => {
+    t.server.onPull = null;
+    await updatePlace(t.db, placeId, patch); // written while the pull is on the wire
+  };
+  await t.engine.syncOnce();
+}
+
 const seqsOf = (server: FakeServer) =>
   server.calls.filter((c) => c.kind === 'push').map((c) => (c.body as PushRequest).mutations.map((m) => m.seq));
 
@@ -218,11 +227,7 @@ describe('pull', () => {
     const t = await setup();
     await t.engine.syncOnce();
     t.server.put('place', { ...t.place, note: '服务器上的备注', version: 2 });
-    t.server.onPull = async () => {
-      t.server.onPull = null;
-      await updatePlace(t.db, t.place.id, { name: '本机改名' }); // written while the pull is on the wire
-    };
-    await t.engine.syncOnce();
+    await editDuringPull(t, t.place.id, { name: '本机改名' });
     expect(await t.db.places.get(t.place.id)).toMatchObject({ name: '本机改名', version: 1 });
     expect(await t.db.shadows.count()).toBe(1);
     await t.engine.syncOnce();
@@ -234,11 +239,7 @@ describe('pull', () => {
     const t = await setup();
     await t.engine.syncOnce();
     t.server.put('place', { ...t.place, name: '服务器名', version: 2 });
-    t.server.onPull = async () => {
-      t.server.onPull = null;
-      await updatePlace(t.db, t.place.id, { name: '本机改名' });
-    };
-    await t.engine.syncOnce();
+    await editDuringPull(t, t.place.id, { name: '本机改名' });
     t.server.reject = () => ({ code: 'forbidden', reason: '无权修改场所' });
     await t.engine.syncOnce();
     expect(await t.db.places.get(t.place.id)).toMatchObject({ name: '服务器名', version: 2 });
@@ -248,11 +249,7 @@ describe('pull', () => {
     const t = await setup();
     await t.engine.syncOnce();
     t.server.put('place', { ...t.place, note: '同事的备注', version: 2 });
-    t.server.onPull = async () => {
-      t.server.onPull = null;
-      await updatePlace(t.db, t.place.id, { name: '本机改名' });
-    };
-    await t.engine.syncOnce();
+    await editDuringPull(t, t.place.id, { name: '本机改名' });
     expect(await t.db.shadows.count()).toBe(1);
     expect(await t.db.places.get(t.place.id)).toMatchObject({ name: '本机改名' });
     // The rename is pushed; the first page confirms it but the merged row comes on a later page,
@@ -304,11 +301,7 @@ describe('pull', () => {
     expect(await t.db.visits.get(foreignVisit.id)).toBeDefined();
 
     t.server.held.delete(gridScope(t.otherGrid.id));
-    t.server.onPull = async () => {
-      t.server.onPull = null;
-      await updatePlace(t.db, t.otherPlace.id, { note: '待同步' });
-    };
-    await t.engine.syncOnce();
+    await editDuringPull(t, t.otherPlace.id, { note: '待同步' });
     expect(await t.db.places.get(third.id)).toBeUndefined();
     expect(await t.db.visits.get(foreignVisit.id)).toBeUndefined();
     expect(await t.db.places.get(t.otherPlace.id)).toMatchObject({ note: '待同步' });
@@ -324,11 +317,7 @@ describe('pull', () => {
     await t.engine.syncOnce();
     expect(await t.db.places.get(t.otherPlace.id)).toBeDefined();
     t.server.held.delete(gridScope(t.otherGrid.id));
-    t.server.onPull = async () => {
-      t.server.onPull = null;
-      await updatePlace(t.db, t.otherPlace.id, { note: '待同步' });
-    };
-    await t.engine.syncOnce();
+    await editDuringPull(t, t.otherPlace.id, { note: '待同步' });
     expect(await t.db.places.get(t.otherPlace.id)).toMatchObject({ note: '待同步' });
     await t.engine.syncOnce();
     expect(await t.db.outbox.count()).toBe(0);
@@ -342,11 +331,7 @@ describe('pull', () => {
     t.server.held.add(gridScope(t.otherGrid.id));
     await t.engine.syncOnce();
     t.server.held.delete(gridScope(t.otherGrid.id));
-    t.server.onPull = async () => {
-      t.server.onPull = null;
-      await updatePlace(t.db, t.otherPlace.id, { note: '待同步' });
-    };
-    await t.engine.syncOnce();
+    await editDuringPull(t, t.otherPlace.id, { note: '待同步' });
     expect(await t.db.places.get(t.otherPlace.id)).toMatchObject({ note: '待同步' });
     t.server.reject = () => ({ code: 'forbidden', reason: '该场所不在您的辖区' });
     await t.engine.syncOnce();
