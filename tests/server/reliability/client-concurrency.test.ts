@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { submitVisit, updateSubject } from '../../../src/client/db/repositories';
 import { rowKey } from '../../../src/client/db/database';
 import { backends, countIds, lastMutationIdOf } from '../harness';
-import { answersOf, expectConverged, syncPastHorizon, expectOnce, noLocks, startClientWorld, type ClientWorld, type Device } from './clientHarness';
+import { answersOf, expectConverged, syncPastHorizon, expectOnce, noLocks, startClientWorld, type ClientWorld, type Device, syncedDevice } from './clientHarness';
 
 function gate(): { promise: Promise<void>; open: () => void } {
   let open!: () => void;
@@ -22,11 +22,7 @@ describe.each(backends)('client concurrency on %s', (backend) => {
   });
   afterAll(() => w.close());
 
-  async function ready(username: string, options: Parameters<ClientWorld['device']>[1] = {}): Promise<Device> {
-    const d = await w.device(username, options);
-    await d.sync();
-    return d;
-  }
+  const ready = (username: string, options: Parameters<ClientWorld['device']>[1] = {}) => syncedDevice(w, username, options);
 
   it('6: a pull answer overtaken by a newer pull (another tab, no Web Locks) is discarded, not applied over it', async () => {
     const a = await ready('worker2', { locks: noLocks });

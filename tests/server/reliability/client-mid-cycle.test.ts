@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putBlob, submitVisit, updatePlace } from '../../../src/client/db/repositories';
 import { NetworkError } from '../../../src/client/sync/transport';
 import { backends } from '../harness';
-import { startClientWorld, type ClientWorld, type Device } from './clientHarness';
+import { startClientWorld, type ClientWorld, syncedDevice } from './clientHarness';
 
 describe.each(backends)('client writes during a sync cycle on %s', (backend) => {
   let w: ClientWorld;
@@ -16,11 +16,7 @@ describe.each(backends)('client writes during a sync cycle on %s', (backend) => 
   });
   afterAll(() => w.close());
 
-  async function ready(username = 'worker0'): Promise<Device> {
-    const d = await w.device(username);
-    await d.sync();
-    return d;
-  }
+  const ready = (username = 'worker0') => syncedDevice(w, username);
 
   it('a change confirmed by one pull page is not reverted to an older server row before the next page arrives', async () => {
     const d = await ready('worker0');

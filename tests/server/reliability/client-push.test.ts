@@ -8,7 +8,7 @@ import { submitVisit, updatePlace } from '../../../src/client/db/repositories';
 import { NetworkError } from '../../../src/client/sync/transport';
 import type { Mutation } from '../../../src/domain/sync';
 import { backends, countIds, lastMutationIdOf } from '../harness';
-import { answersOf, expectConverged, expectOnce, startClientWorld, type ClientWorld, type Device } from './clientHarness';
+import { answersOf, expectConverged, expectOnce, startClientWorld, type ClientWorld, type Device, syncedDevice } from './clientHarness';
 
 describe.each(backends)('client push reliability on %s', (backend) => {
   let w: ClientWorld;
@@ -17,11 +17,7 @@ describe.each(backends)('client push reliability on %s', (backend) => {
   });
   afterAll(() => w.close());
 
-  async function ready(username = 'worker0'): Promise<Device> {
-    const d = await w.device(username);
-    await d.sync();
-    return d;
-  }
+  const ready = (username = 'worker0') => syncedDevice(w, username);
   async function save(d: Device, n: number): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) ids.push((await submitVisit(d.db, d.visitDraft())).visit.id);

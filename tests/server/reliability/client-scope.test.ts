@@ -15,7 +15,7 @@ import { gridScope } from '../../../src/domain/scopes';
 import { unvisitedPlaceIds } from '../../../src/domain/tasks';
 import { BLOB_CHUNK_BYTES } from '../../../src/domain/transfer';
 import { backends, countIds, lastMutationIdOf } from '../harness';
-import { answersOf, expectConverged, expectOnce, startClientWorld, type ClientWorld, type Device } from './clientHarness';
+import { answersOf, expectConverged, expectOnce, startClientWorld, type ClientWorld, syncedDevice } from './clientHarness';
 
 describe.each(backends)('client scopes, photos, storage and restores on %s', (backend) => {
   let w: ClientWorld;
@@ -24,11 +24,7 @@ describe.each(backends)('client scopes, photos, storage and restores on %s', (ba
   });
   afterAll(() => w.close());
 
-  async function ready(username: string): Promise<Device> {
-    const d = await w.device(username);
-    await d.sync();
-    return d;
-  }
+  const ready = (username: string) => syncedDevice(w, username);
   const grid = (i: number) => w.county.grids[i]!;
   /** Everything the server knows of a client, in whatever tables refer to it, then the client itself. */
   async function forgetClient(clientId: string): Promise<void> {

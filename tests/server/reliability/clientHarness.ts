@@ -144,6 +144,13 @@ export interface ClientWorld extends TestContext {
   serverView(session: Session): Promise<Map<string, Record<string, unknown>>>;
 }
 
+/** A signed-in device that has synced once (its initial snapshot). */
+export async function syncedDevice(w: ClientWorld, username: string, options: Parameters<ClientWorld['device']>[1] = {}): Promise<Device> {
+  const d = await w.device(username, options);
+  await d.sync();
+  return d;
+}
+
 /** Locks that lock nothing: two tabs of a browser without Web Locks. */
 export const noLocks: LockManagerLike = { request: (_name, callback) => callback() };
 
