@@ -181,8 +181,7 @@ function liveInHeldGrid(held: Held) {
     WHEN 'task' THEN ${inGrid('tasks')}
     WHEN 'visit' THEN ${inGrid('visits')}
     WHEN 'case' THEN ${inGrid('cases')}
-    WHEN 'user' THEN EXISTS (SELECT 1 FROM users r WHERE r.id = t.row_id AND (r.grid_id = ANY(${grids})
-      OR (r.grid_id IS NULL AND r.role = 'township_coordinator' AND r.township_id = ANY(${ids(held.townships)}))))
+    WHEN 'user' THEN EXISTS (SELECT 1 FROM users r WHERE r.id = t.row_id AND ${colleagueOf('r', grids, ids(held.townships))})
     ELSE false END`;
 }
 
@@ -193,6 +192,15 @@ function liveInHeldPlace(held: Held, me: string) {
     WHEN 'visit' THEN EXISTS (SELECT 1 FROM visits r WHERE r.id = t.row_id AND r.place_id = ANY(${places}) AND ${managerVisibleVisits(me, 'r')})
     WHEN 'case' THEN EXISTS (SELECT 1 FROM cases r WHERE r.id = t.row_id AND r.place_id = ANY(${places}) AND r.reported_by = ${me})
     ELSE false END`;
+}
+
+/**
+ * The users a grid scope carries, for grids `grids` of townships `townships`: the grids' own users and
+ * their townships' coordinators (who have no grid). One rule for the scope's rows and its tombstones.
+ */
+function colleagueOf(alias: string, grids: RawBuilder<unknown>, townships: RawBuilder<unknown>) {
+  const u = (column: string) => sql.ref(`${alias}.${column}`);
+  return sql`(${u('grid_id')} = ANY(${grids}) OR (${u('grid_id')} IS NULL AND ${u('role')} = 'township_coordinator' AND ${u('township_id')} = ANY(${townships})))`;
 }
 
 /** The grids (and their townships) and managed places the caller holds, for `liveInHeldGrid` and `liveInHeldPlace`. */
@@ -227,7 +235,7 @@ function sourcesFor(viewer: Viewer, key: string, scope: HeldScope | null, held: 
         {
           entity: 'user',
           // Colleagues of the grid and the township's coordinators: names and roles, never password data.
-          from: sql`users t WHERE (t.grid_id = ${id} OR (t.township_id = ${scope.townshipId} AND t.grid_id IS NULL AND t.role = 'township_coordinator'))`,
+          from: sql`users t WHERE ${colleagueOf('t', ids([id]), ids(scope.townshipId ? [scope.townshipId] : []))}`,
           columns: USER_SOURCE_COLUMNS,
           map: userData,
         },
