@@ -24,6 +24,7 @@ export function useLocalSession(): void {
       db: openUserDb(userId),
       transport: createHttpTransport('', () => ({ token: session.token, deviceId: getDeviceId() })),
       onUnauthorized: () => session.markUnauthorized(),
+      renewLogin: () => session.renewLogin(),
     });
     void sync.requestPersistence().catch(() => undefined);
     void sync.checkStorage().catch(() => undefined);

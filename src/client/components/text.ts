@@ -4,7 +4,6 @@ export const COMPONENT_TEXT = {
   textCount: (n: number, max: number) => `${n}/${max}`,
   textLimitReached: '已达字数上限',
   needsReauth: '登录已失效：本机数据照常可用，请在「同步状态」页重新登录以继续同步',
-  reloginPending: '已离线登录：本机数据照常可用，联网后将自动登录并继续同步',
   syncBadge: {
     online: '在线',
     offline: '离线',

@@ -20,8 +20,6 @@ import { getDeviceId } from '../device';
 const STORAGE_KEY = 'grid-patrol.session';
 /** How long an offline unlock without a valid token lasts: a long shift. */
 export const OFFLINE_UNLOCK_MS = 12 * 60 * 60 * 1000;
-/** After an offline unlock, how often the online login is tried again while the server is out of reach. */
-export const RELOGIN_RETRY_MS = 30_000;
 
 interface StoredSession {
   /** Null after an offline unlock whose token had expired or was ended. */
@@ -76,11 +74,12 @@ export const useSessionStore = defineStore('session', () => {
   /**
    * After an offline unlock without a valid token, the password just typed is kept IN MEMORY (never
    * stored) until the server can be reached, and the online login then happens by itself: the worker
-   * typed it once, in the stairwell, and should not have to again on the sync page. A reload, a
-   * sign-out or a refused login forgets it; `needsReauth` then asks for the password as before.
+   * typed it once, in the stairwell, and should not have to again on the sync page. The sync engine
+   * asks for it (`renewLogin`) when the server answers its cycle with 401, and retries with its own
+   * backoff while the server is out of reach. A reload, a sign-out or a refused login forgets it;
+   * `needsReauth` then asks for the password as before.
    */
   let relogin: { username: string; password: string } | null = null;
-  let reloginTimer: ReturnType<typeof setTimeout> | null = null;
   const reloginPending = ref(false);
 
   const isAuthenticated = computed(() => user.value !== null && expiresAt.value !== null);
@@ -146,49 +145,29 @@ export const useSessionStore = defineStore('session', () => {
   function forgetRelogin(): void {
     relogin = null;
     reloginPending.value = false;
-    if (reloginTimer !== null) clearTimeout(reloginTimer);
-    reloginTimer = null;
-    if (typeof window !== 'undefined') window.removeEventListener('online', onOnline);
   }
 
-  /** Starts the online login after an offline unlock; one at a time, once more if asked meanwhile. */
-  let attempt: Promise<void> | null = null;
-  let again = false;
-  function onOnline(): void {
-    if (attempt !== null) {
-      again = true;
-      return;
-    }
-    attempt = tryRelogin().finally(() => {
-      attempt = null;
-      if (again) {
-        again = false;
-        onOnline();
-      }
-    });
-  }
-
-  /** The online login after an offline unlock (see `relogin`): tried when the network returns, and every RELOGIN_RETRY_MS. */
-  async function tryRelogin(): Promise<void> {
+  /**
+   * The online login after an offline unlock (see `relogin`), for the sync engine's 401: `renewed`
+   * (a new token is in place), `unreachable` (try again later) or `refused` (none waiting, or the
+   * server said no: the password was changed, the account disabled — the user signs in by hand).
+   */
+  async function renewLogin(): Promise<'renewed' | 'unreachable' | 'refused'> {
     const creds = relogin;
-    if (creds === null) return;
-    if (reloginTimer !== null) clearTimeout(reloginTimer);
-    reloginTimer = null;
+    if (creds === null) return 'refused';
     let response: LoginResponse;
     try {
       response = await apiLogin({ username: creds.username, password: creds.password, deviceId: getDeviceId() });
     } catch (error) {
-      if (relogin !== creds) return;
-      // The network may be up and the server not: try again later as well as on the next `online`.
-      if (error instanceof ApiError && error.isNetwork) reloginTimer = setTimeout(onOnline, RELOGIN_RETRY_MS);
-      // Refused (the password was changed, the account disabled, too many tries): by hand, on the sync page.
-      else forgetRelogin();
-      return;
+      if (relogin === creds && error instanceof ApiError && error.isNetwork) return 'unreachable';
+      if (relogin === creds) forgetRelogin();
+      return 'refused';
     }
     // Signed out, or another user signed in, meanwhile: this login is not theirs to use.
-    if (relogin !== creds || user.value?.id !== response.user.id) return;
+    if (relogin !== creds || user.value?.id !== response.user.id) return 'refused';
     start(response);
     await saveVerifier(creds.username, creds.password, { user: response.user, me: me.value, token: response.token, expiresAt: response.expiresAt });
+    return 'renewed';
   }
 
   async function unlockOffline(username: string, password: string): Promise<void> {
@@ -203,13 +182,8 @@ export const useSessionStore = defineStore('session', () => {
     me.value = v.me;
     needsReauth.value = !tokenValid;
     persist();
-    if (!tokenValid) {
-      forgetRelogin();
-      relogin = { username, password };
-      reloginPending.value = true;
-      if (typeof window !== 'undefined') window.addEventListener('online', onOnline);
-      reloginTimer = setTimeout(onOnline, RELOGIN_RETRY_MS);
-    }
+    relogin = tokenValid ? null : { username, password };
+    reloginPending.value = !tokenValid;
   }
 
   /**
@@ -272,5 +246,5 @@ export const useSessionStore = defineStore('session', () => {
     return { ok: true };
   }
 
-  return { token, expiresAt, user, me, needsReauth, reloginPending, isAuthenticated, role, login, logout, loadMe, markUnauthorized };
+  return { token, expiresAt, user, me, needsReauth, reloginPending, isAuthenticated, role, login, logout, loadMe, markUnauthorized, renewLogin };
 });

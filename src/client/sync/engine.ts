@@ -75,6 +75,12 @@ export interface SyncEngineOptions {
   /** `undefined`: navigator.locks when present; `null`: the in-process mutex only. */
   locks?: LockManagerLike | null;
   onUnauthorized?: () => void;
+  /**
+   * Signs in again by itself when it can (after an offline unlock, with the password then typed):
+   * `renewed` runs the cycle again at once, `unreachable` retries with the backoff, `refused` (the
+   * default) stops automatic syncing until `syncNow()` after the user signs in.
+   */
+  renewLogin?: () => Promise<'renewed' | 'unreachable' | 'refused'>;
   /** Where `online` is heard (window) and `visibilitychange` (document); tests pass their own. */
   windowTarget?: EventTarget | null;
   documentTarget?: (EventTarget & { visibilityState?: DocumentVisibilityState }) | null;
@@ -464,7 +470,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       await syncOnce();
       emit({ syncing: false, lastError: null, failures: 0, nextRetryAt: null });
     } catch (error) {
-      if (error instanceof UnauthorizedError) {
+      const renewed = error instanceof UnauthorizedError ? ((await options.renewLogin?.()) ?? 'refused') : null;
+      if (renewed === 'renewed') {
+        emit({ syncing: false, lastError: null });
+        again = true;
+        return;
+      }
+      if (renewed === 'refused') {
         again = false;
         emit({ syncing: false, lastError: describe(error), needsAuth: true, nextRetryAt: null });
         options.onUnauthorized?.();

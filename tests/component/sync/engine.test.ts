@@ -210,6 +210,31 @@ describe('sync cycle', () => {
     expect(t.engine.state).toMatchObject({ needsAuth: false, lastError: null });
     expect(await t.db.outbox.count()).toBe(0);
   });
+
+  it('401 with a login that renews itself: unreachable backs off, renewed syncs at once, refused asks the user', async () => {
+    const answers: ('renewed' | 'unreachable' | 'refused')[] = ['unreachable', 'renewed'];
+    const renewLogin = vi.fn(() => Promise.resolve(answers.shift() ?? 'refused'));
+    const t = await setup({ renewLogin });
+    await submitN(t, 1);
+    t.server.failPush = ['unauthorized'];
+    await t.engine.syncNow();
+    // The server cannot be reached for the login: a failure like any other, retried with the backoff.
+    expect(t.engine.state).toMatchObject({ needsAuth: false, failures: 1 });
+    expect(t.engine.state.nextRetryAt).not.toBeNull();
+    expect(t.onUnauthorized).not.toHaveBeenCalled();
+    // The login renews: the cycle runs again at once and sends the change.
+    t.server.failPush = ['unauthorized'];
+    await t.engine.syncNow();
+    expect(renewLogin).toHaveBeenCalledTimes(2);
+    expect(t.engine.state).toMatchObject({ needsAuth: false, lastError: null });
+    expect(await t.db.outbox.count()).toBe(0);
+    // Nothing to renew with: the user is asked to sign in.
+    await submitN(t, 1);
+    t.server.failPush = ['unauthorized'];
+    await t.engine.syncNow();
+    expect(t.engine.state).toMatchObject({ needsAuth: true });
+    expect(t.onUnauthorized).toHaveBeenCalledTimes(1);
+  });
 });
 
 describe('pull', () => {
