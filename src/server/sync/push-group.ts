@@ -31,6 +31,7 @@ import type { Viewer } from '../scope/viewer';
 import { Loaders } from './loaders';
 import { MUTATIONS } from './mutations';
 import {
+  advances,
   checkClientOwner,
   flushRows,
   lockClients,
@@ -55,6 +56,13 @@ import { TransientFailure, type MutationRegistry } from './registry';
 /** What one push of a group came to: its response, or the error `push` would have thrown. */
 export type PushSettled = { ok: true; value: PushResponse } | { ok: false; error: unknown };
 
+/** An append-only push to be decided with others: its mutations and where its client stood. */
+interface Together {
+  index: number;
+  prepared: Prepared[];
+  startLast: number;
+}
+
 /** A push decided in memory, waiting for the group's INSERT and record. */
 interface Decided extends DecidedBatch {
   index: number;
@@ -70,36 +78,27 @@ export async function pushGroup(db: Kysely<Database>, items: readonly PushItem[]
     const { savepoint, release, rollbackTo } = savepoints(trx);
     const clients = await lockClients(trx, items);
 
-    const together: { index: number; prepared: Prepared[]; startLast: number }[] = [];
-    const alone: number[] = [];
-    const seen = new Set<string>();
-    items.forEach((item, index) => {
-      const clientId = item.req.clientId;
-      const client = clients.get(clientId)!;
+    /** A push on its own, under a savepoint: its failure rolls back only its writes. */
+    const alone = async (index: number) => {
+      await savepoint('one');
       try {
-        checkClientOwner(client, item);
+        settled[index] = { ok: true, value: await pushInTransaction(trx, items[index]!, registry, blobs) };
+        await release('one');
       } catch (error) {
+        await rollbackTo('one');
+        await release('one');
         settled[index] = { ok: false, error };
-        return;
       }
-      const prepared = prepareAll(item.req, registry);
-      const startLast = client.last_mutation_id;
-      const appendOnly = prepared.every((p) => p.rejection || p.spec!.deferrable);
-      // A push resending seqs already decided (its answer was lost) is rare: it runs alone, where
-      // their earlier rejections are looked up.
-      const resends = prepared.some((p) => p.m.seq <= startLast);
-      if (appendOnly && !resends && !seen.has(clientId)) together.push({ index, prepared, startLast });
-      else alone.push(index);
-      seen.add(clientId);
-    });
+    };
 
-    if (together.length > 0) {
+    /** Append-only pushes decided together: one prefetch, one INSERT, one record; else each alone. */
+    const together = async (run: readonly Together[]) => {
       await savepoint('grp');
       try {
         const load = new Loaders(trx, blobs);
-        await load.prefetch(mergeAll(together.map((t) => mergeKeys(t.prepared, t.startLast))));
+        await load.prefetch(mergeKeys(run.flatMap((t) => t.prepared), 0));
         const decided: Decided[] = [];
-        for (const t of together) decided.push(await decide(trx, load, items[t.index]!, t));
+        for (const t of run) decided.push(await decide(trx, load, items[t.index]!, t));
         await flushRows(
           trx,
           decided.flatMap((d) => d.rows),
@@ -115,22 +114,40 @@ export async function pushGroup(db: Kysely<Database>, items: readonly PushItem[]
         // pushes now runs on its own, from a clean slate.
         await rollbackTo('grp');
         await release('grp');
-        alone.push(...together.map((t) => t.index));
-        alone.sort((a, b) => a - b);
+        for (const t of run) await alone(t.index);
       }
-    }
+    };
 
-    for (const index of alone) {
-      await savepoint('one');
+    // In arrival order: the append-only pushes between two that must run alone go together, so a push
+    // never sees the effect of one that arrived after it (a task completed before the visit that was
+    // still to come, say).
+    let run: Together[] = [];
+    const seen = new Set<string>();
+    for (const [index, item] of items.entries()) {
+      const clientId = item.req.clientId;
+      const client = clients.get(clientId)!;
       try {
-        settled[index] = { ok: true, value: await pushInTransaction(trx, items[index]!, registry, blobs) };
-        await release('one');
+        checkClientOwner(client, item);
       } catch (error) {
-        await rollbackTo('one');
-        await release('one');
         settled[index] = { ok: false, error };
+        continue;
       }
+      const prepared = prepareAll(item.req, registry);
+      const startLast = client.last_mutation_id;
+      const appendOnly = prepared.every((p) => p.rejection || p.spec!.deferrable);
+      // A push resending seqs already decided (its answer was lost) is rare: it runs alone, where
+      // their earlier rejections are looked up. So does a client's second push, which must start
+      // where its first left the client.
+      const resends = prepared.some((p) => p.m.seq <= startLast);
+      if (appendOnly && !resends && !seen.has(clientId)) run.push({ index, prepared, startLast });
+      else {
+        if (run.length > 0) await together(run);
+        run = [];
+        await alone(index);
+      }
+      seen.add(clientId);
     }
+    if (run.length > 0) await together(run);
     return settled;
   });
 }
@@ -144,7 +161,7 @@ async function decide(
   trx: Kysely<Database>,
   load: Loaders,
   item: PushItem,
-  { index, prepared, startLast }: { index: number; prepared: Prepared[]; startLast: number },
+  { index, prepared, startLast }: Together,
 ): Promise<Decided> {
   const records: Recorded[] = [];
   const rows: Buffered[] = [];
@@ -160,7 +177,7 @@ async function decide(
     }
     if (next !== 'run') {
       records.push(next);
-      if (next.status === 'rejected') last = seq;
+      if (advances(next)) last = seq;
       continue;
     }
     const ran = await runDeferred(trx, item, load, p);
@@ -179,12 +196,6 @@ async function decide(
 function settle(d: Decided): PushSettled {
   const error = unprocessed(d.item.req.clientId, d.records, d.last, d.gap, d.stopped);
   return error ? { ok: false, error } : { ok: true, value: responseOf(d.last, d.records) };
-}
-
-function mergeAll(keys: ReturnType<typeof mergeKeys>[]): ReturnType<typeof mergeKeys> {
-  const all = { places: [] as string[], visits: [] as string[], templates: [] as string[], tasks: [] as string[], blobs: [] as string[] };
-  for (const k of keys) for (const kind of Object.keys(all) as (keyof typeof all)[]) all[kind].push(...k[kind]);
-  return all;
 }
 
 interface Waiting {

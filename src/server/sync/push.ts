@@ -65,7 +65,7 @@ export interface Recorded {
 }
 
 /** The record of a mutation rejected for good: it still advances the client. */
-export function rejected(m: Mutation, r: Rejection): Recorded {
+function rejected(m: Mutation, r: Rejection): Recorded {
   return { m, status: 'rejected', code: r.code, reason: r.reason };
 }
 
@@ -85,13 +85,18 @@ export function triage(p: Prepared, last: number, earlier: ReadonlyMap<number, R
   return p.rejection ? rejected(p.m, p.rejection) : 'run';
 }
 
+/** Whether a triaged mutation moves the client on: one rejected now (not a duplicate, not a resend). */
+export function advances(r: Recorded): boolean {
+  return r.status === 'rejected' && !r.resent;
+}
+
 const NONE_EARLIER: ReadonlyMap<number, Rejection> = new Map();
 
 /**
  * The rejections earlier pushes recorded for the seqs of this push that the client already passed
  * (`mutation_result` keeps every rejected mutation); none are looked up when nothing was resent.
  */
-export async function earlierRejections(trx: Kysely<Database>, clientId: string, prepared: readonly Prepared[], startLast: number): Promise<ReadonlyMap<number, Rejection>> {
+async function earlierRejections(trx: Kysely<Database>, clientId: string, prepared: readonly Prepared[], startLast: number): Promise<ReadonlyMap<number, Rejection>> {
   const seqs = prepared.filter((p) => p.m.seq <= startLast).map((p) => p.m.seq);
   if (seqs.length === 0) return NONE_EARLIER;
   const rows = await trx
@@ -156,7 +161,7 @@ export interface PushItem {
   receivedAt: Date;
 }
 
-export interface ClientRow {
+interface ClientRow {
   user_id: string;
   device_id: string;
   last_mutation_id: number;
@@ -231,7 +236,7 @@ export function prepareAll(req: PushRequest, registry: MutationRegistry): Prepar
 }
 
 /** The context a handler runs with; its deferred rows go to `sink`. */
-export function contextFor(trx: Kysely<Database>, item: PushItem, load: Loaders, m: Mutation, sink: Buffered[]): MutationContext {
+function contextFor(trx: Kysely<Database>, item: PushItem, load: Loaders, m: Mutation, sink: Buffered[]): MutationContext {
   const { viewer, req, receivedAt } = item;
   return {
     trx,
@@ -328,7 +333,7 @@ export async function pushInTransaction(trx: Kysely<Database>, item: PushItem, r
       }
       if (next !== 'run') {
         records.push(next);
-        if (next.status === 'rejected' && !next.resent) last = seq;
+        if (advances(next)) last = seq;
         i++;
         continue;
       }
@@ -484,7 +489,7 @@ export interface DecidedBatch {
  */
 export async function recordBatches(trx: Kysely<Database>, decided: readonly DecidedBatch[]): Promise<void> {
   if (decided.length === 0) return;
-  const batches = [];
+  const batches: { client_id: string; first_seq: number; last_seq: number; applied: number; duplicates: number; rejected: number }[] = [];
   const audits: ReturnType<typeof auditRow>[] = [];
   const rejected: { clientId: string; r: Recorded }[] = [];
   for (const { item, first, last, records } of decided) {
@@ -521,12 +526,10 @@ export async function recordBatches(trx: Kysely<Database>, decided: readonly Dec
     }
   }
   // The clients, their batch rows and audit rows in one statement: one round trip instead of three
-  // per push. A client pushing twice in one group ends at its later batch's last seq.
-  const lasts = new Map<string, number>();
-  for (const b of batches) lasts.set(b.client_id, Math.max(lasts.get(b.client_id) ?? 0, b.last_seq));
+  // per push. A group decides at most one push per client together (push-group.ts).
   const advance = trx.with('advanced', () =>
     sql`(UPDATE sync_client AS c SET last_mutation_id = v.last, updated_at = now()
-        FROM unnest(${sql.val([...lasts.keys()])}::uuid[], ${sql.val([...lasts.values()])}::bigint[]) AS v(client_id, last)
+        FROM unnest(${sql.val(batches.map((b) => b.client_id))}::uuid[], ${sql.val(batches.map((b) => b.last_seq))}::bigint[]) AS v(client_id, last)
         WHERE c.client_id = v.client_id)`,
   );
   if (audits.length > 0) {

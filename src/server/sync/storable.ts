@@ -7,7 +7,7 @@
  */
 
 /** Deeper than any mutation's arguments (a visit is about 5 levels); deeper parts are cut. */
-export const MAX_STORED_DEPTH = 32;
+const MAX_STORED_DEPTH = 32;
 const CUT = '[嵌套过深，已截断]';
 
 /** `value` as JSON text jsonb accepts: U+0000 replaced by U+FFFD, nesting cut at MAX_STORED_DEPTH. */

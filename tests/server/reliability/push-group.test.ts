@@ -15,6 +15,8 @@ import { PushQueue, pushGroup, type PushSettled } from '../../../src/server/sync
 import type { MutationContext } from '../../../src/server/sync/registry';
 import type { Viewer } from '../../../src/server/scope/viewer';
 import { backends, countIds, lastMutationIdOf, useContext, type Session } from '../harness';
+import { taskToRow } from '../../../src/server/tasks/rows';
+import { makeTask } from '../../factories';
 import { mutation, newClientId, signedVisit, submit, viewerOf } from './helpers';
 
 describe.each(backends)('group commit of pushes on %s', (backend) => {
@@ -202,6 +204,25 @@ describe.each(backends)('group commit of pushes on %s', (backend) => {
     expect(await countIds(ctx, 'visits', [...v0, ...va, ...vb].map((v) => v.id))).toBe(5);
     expect(await countIds(ctx, 'visits', [vg[0]!.id])).toBe(0);
     expect(await lastMutationIdOf(ctx, gone)).toBe(0);
+  });
+
+  it('decides pushes in arrival order: one that must run alone is not overtaken by later ones', async () => {
+    // A task with one route place: a completion without a note arrives before the visit that would
+    // have covered the place. Alone, in that order, the completion needs its note.
+    const g = ctx.county.grids[0]!;
+    const placeId = ctx.county.dataset.places[1]!.id;
+    const task = makeTask({ townshipId: g.parentId!, gridId: g.id, assigneeIds: [w0.userId], placeIds: [placeId], createdBy: w0.userId, status: 'in_progress' });
+    const keys = await ctx.db.kysely.selectFrom('regions').select(['county_id', 'township_id']).where('id', '=', g.id).executeTakeFirstOrThrow();
+    await ctx.db.kysely.insertInto('tasks').values(taskToRow({ ...task, townshipId: keys.township_id! }, { county_id: keys.county_id, township_id: keys.township_id, grid_id: g.id })).execute();
+    const visit = await signedVisit(ctx, w0b, { placeId, taskId: task.id });
+    const [a, b] = [newClientId(), newClientId()];
+    const settled = await pushGroup(ctx.db.kysely, [
+      await item(w0, a, [mutation(1, 'task.complete@1', { taskId: task.id, at: new Date().toISOString(), visitIds: [] })]),
+      await item(w0b, b, [submit(1, visit)]),
+    ]);
+    expect(value(settled[0]).results).toEqual([{ seq: 1, status: 'rejected', code: 'completion_note_required', reason: expect.any(String) as string }]);
+    expect(value(settled[1]).results).toEqual([{ seq: 1, status: 'applied' }]);
+    expect((await ctx.db.kysely.selectFrom('tasks').select('status').where('id', '=', task.id).executeTakeFirstOrThrow()).status).toBe('in_progress');
   });
 
   it('a resent push in a group is told its earlier rejections again, as it would be alone', async () => {
