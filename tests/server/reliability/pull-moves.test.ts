@@ -2,10 +2,6 @@
  * Rows that move between scopes a device holds (SPEC §8), found by a randomised pull audit: the device
  * ends equal to a fresh snapshot whichever scope's page comes first, and never keeps a row of a scope it lost.
  */
-/**
- * Audit of the pull side (SPEC §8): minimal deterministic reproductions. Each test states the
- * property that fails: the incremental replica must equal a fresh snapshot pulled at the end.
- */
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { backends, useContext } from '../harness';

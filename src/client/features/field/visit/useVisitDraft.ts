@@ -24,12 +24,20 @@ export function draftPhotos(s: VisitDraftState): string[] {
  * Deletes the draft and the blobs it took that are not yet uploaded and referenced by no pending
  * mutation and no other draft. `keep` are hashes the caller has just submitted.
  */
-export async function endDraft(db: GridPatrolDB, key: string, keep: readonly string[] = [], ended?: unknown): Promise<void> {
+export async function endDraft(db: GridPatrolDB, key: string, keep: readonly string[] = []): Promise<void> {
   await db.transaction('rw', [db.meta, db.blobs, db.outbox], async () => {
-    // `ended`: the draft as it was when its visit was saved, the save having deleted its row already.
-    const value = (await db.meta.get(key))?.value ?? ended;
+    const value = (await db.meta.get(key))?.value;
     await db.meta.delete(key);
-    if (!isDraftState(value)) return;
+    if (isDraftState(value)) await releaseDraftPhotos(db, value, keep);
+  });
+}
+
+/**
+ * Removes the photos a finished or abandoned draft took that nothing keeps: not `keep` (its saved
+ * visit's evidence), not referenced by the outbox or another draft, and not uploaded.
+ */
+export async function releaseDraftPhotos(db: GridPatrolDB, value: VisitDraftState, keep: readonly string[] = []): Promise<void> {
+  await db.transaction('rw', [db.meta, db.blobs, db.outbox], async () => {
     const candidates = new Set([...value.photos, ...draftPhotos(value)]);
     for (const sha of keep) candidates.delete(sha);
     if (candidates.size === 0) return;

@@ -19,7 +19,7 @@ import { amendVisit, submitVisit } from '../../../db/repositories';
 import { getDeviceId } from '../../../device';
 import { useSyncStore } from '../../../stores/sync';
 import { VISIT_TEXT } from './text';
-import { endDraft, loadDraft, useDraftAutosave } from './useVisitDraft';
+import { endDraft, loadDraft, releaseDraftPhotos, useDraftAutosave } from './useVisitDraft';
 import {
   applicableOf,
   buildVisit,
@@ -355,12 +355,11 @@ export function useVisitForm(o: VisitFormOptions) {
         distanceM: distance.value,
       });
       // The draft goes with the visit's own transaction; its unused photos are cleared after.
-      const ended = (await o.db.meta.get(k))?.value;
       const result = visit.amendsVisitId
         ? await amendVisit(o.db, { ...visit, amendsVisitId: visit.amendsVisitId }, { endDraft: k })
         : await submitVisit(o.db, visit, { endDraft: k });
       sync.notifyLocalWrite();
-      await endDraft(o.db, k, visitEvidence(result.visit), ended);
+      await releaseDraftPhotos(o.db, plain, visitEvidence(result.visit));
       receipt.value = { visit: result.visit, case: result.case };
       state.value = null;
     });
