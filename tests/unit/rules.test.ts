@@ -6,6 +6,7 @@ import {
   answerRequirements,
   applicableItems,
   findingsFromAnswers,
+  ownFindings,
   isOpenSelfCheck,
   isProblemOutcome,
   isViolation,
@@ -327,5 +328,32 @@ describe('visit rules beyond the answers', () => {
     expect(shiftOverrideNeedsReason({ shift: 'night', derivedShift: 'day', reason: ' ' })).toBe(true);
     expect(shiftOverrideNeedsReason({ shift: 'night', derivedShift: 'day', reason: '17:50 天已黑，按夜查' })).toBe(false);
     expect(shiftOverrideNeedsReason({ shift: 'day', derivedShift: 'day' })).toBe(false);
+  });
+});
+
+describe('ownFindings', () => {
+  const template = CHECKLIST_V1;
+  const photo = (c: string) => c.repeat(64);
+
+  it('drops a derived finding whose photos are in another order or whose description was cut', () => {
+    const answers = [
+      { itemCode: 'J1', value: true, note: '电梯内张贴数学辅导广告', evidence: [photo('a'), photo('b')] },
+      { itemCode: 'K1', value: true, note: 'x'.repeat(50), evidence: [photo('c')] },
+    ];
+    const [j1, k1] = findingsFromAnswers(template, answers);
+    const own = { category: 'advertising' as const, description: '小区门口另有传单', evidence: [photo('d')] };
+    const stored = [
+      { ...j1!, evidence: [photo('b'), photo('a')] },
+      { ...k1!, description: `${k1!.description.slice(0, 30)}…` },
+      own,
+    ];
+    expect(ownFindings({ answers, findings: stored }, template)).toEqual([own]);
+  });
+
+  it('keeps an own finding that only resembles a derived one', () => {
+    const answers = [{ itemCode: 'J1', value: true, note: '电梯广告', evidence: [photo('a')] }];
+    const [j1] = findingsFromAnswers(template, answers);
+    const lookalike = { ...j1!, evidence: [photo('e')] };
+    expect(ownFindings({ answers, findings: [j1!, lookalike] }, template)).toEqual([lookalike]);
   });
 });

@@ -7,7 +7,6 @@ import VisitShow from '../../../src/client/features/field/visit/VisitShow.vue';
 import VisitNew from '../../../src/client/features/field/visit/VisitNew.vue';
 import { CHECKLIST_V1 } from '../../../src/domain/checklist';
 import { findingsFromAnswers } from '../../../src/domain/rules';
-import { ownFindings } from '../../../src/client/features/field/visit/visitDraft';
 import { useSyncStore } from '../../../src/client/stores/sync';
 import { makeVisit } from '../../factories';
 import { fieldWorld, mountView, passThrough } from './harness';
@@ -119,32 +118,5 @@ describe('VisitShow: findings and the receipt', () => {
     await w.db.outbox.clear();
     await settle(() => wrapper.get('[data-test="receipt-sync"]').text() === '已同步到服务器', 'the synced wording');
     expect(wrapper.get('[data-test="sync-state"]').text()).toBe('已同步');
-  });
-});
-
-describe('ownFindings', () => {
-  const template = CHECKLIST_V1;
-  const photo = (c: string) => c.repeat(64);
-
-  it('drops a derived finding whose photos are in another order or whose description was cut', () => {
-    const answers = [
-      { itemCode: 'J1', value: true, note: '电梯内张贴数学辅导广告', evidence: [photo('a'), photo('b')] },
-      { itemCode: 'K1', value: true, note: 'x'.repeat(50), evidence: [photo('c')] },
-    ];
-    const [j1, k1] = findingsFromAnswers(template, answers);
-    const own = { category: 'advertising' as const, description: '小区门口另有传单', evidence: [photo('d')] };
-    const stored = [
-      { ...j1!, evidence: [photo('b'), photo('a')] },
-      { ...k1!, description: `${k1!.description.slice(0, 30)}…` },
-      own,
-    ];
-    expect(ownFindings({ answers, findings: stored }, template)).toEqual([own]);
-  });
-
-  it('keeps an own finding that only resembles a derived one', () => {
-    const answers = [{ itemCode: 'J1', value: true, note: '电梯广告', evidence: [photo('a')] }];
-    const [j1] = findingsFromAnswers(template, answers);
-    const lookalike = { ...j1!, evidence: [photo('e')] };
-    expect(ownFindings({ answers, findings: [j1!, lookalike] }, template)).toEqual([lookalike]);
   });
 });

@@ -11,7 +11,7 @@ import { CHECKLIST_CODE, CHECKLIST_V1 } from '../../../../domain/checklist';
 import { shiftAt } from '../../../../domain/calendar';
 import { distanceM } from '../../../../domain/geo';
 import type { AppConfig } from '../../../../domain/config';
-import { visitEvidence } from '../../../../domain/rules';
+import { ownFindings, visitEvidence } from '../../../../domain/rules';
 import { uuidv7 } from '../../../../domain/ids';
 import { useWrite } from '../../../composables/useWrite';
 import type { GridPatrolDB } from '../../../db/database';
@@ -26,7 +26,6 @@ import {
   draftKey,
   effectiveShift,
   openSuggestions,
-  ownFindings,
   problemsOf,
   suggestionKey,
   visitKindOf,

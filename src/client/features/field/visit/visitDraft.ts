@@ -118,38 +118,6 @@ export function freeFindings(s: VisitDraftState): Finding[] {
   return s.findings.map((f) => ({ category: f.category, description: f.description.trim(), evidence: [...f.evidence] }));
 }
 
-/**
- * The inspector's own findings of a submitted visit: its findings minus one for each violated answer
- * (`findingsFromAnswers`). A derived finding is recognised by its category, its photos in any order
- * (a record that went through the server or an older app may list them differently) and its
- * description, which may have been cut, ending in '…', to the length a finding may hold.
- */
-export function ownFindings(
-  visit: { answers: readonly AnswerLike[]; findings: readonly Finding[] },
-  template: ChecklistTemplate,
-): DraftFinding[] {
-  const rest = [...visit.findings];
-  for (const d of findingsFromAnswers(template, visit.answers)) {
-    const i = rest.findIndex((f) => sameDerivedFinding(f, d));
-    if (i >= 0) rest.splice(i, 1);
-  }
-  return rest.map((f) => ({ category: f.category, description: f.description, evidence: [...f.evidence] }));
-}
-
-function sameDerivedFinding(stored: Finding, derived: Finding): boolean {
-  if (stored.category !== derived.category) return false;
-  const a = [...stored.evidence].sort();
-  const b = [...derived.evidence].sort();
-  if (a.length !== b.length || a.some((sha, i) => sha !== b[i])) return false;
-  const s = stored.description.trim();
-  const d = derived.description.trim();
-  if (s === d) return true;
-  // One of the two was cut: the shorter, without its ellipsis, begins the longer.
-  const [short, long] = s.length <= d.length ? [s, d] : [d, s];
-  const stem = short.endsWith('…') ? short.slice(0, -1) : short;
-  return short.endsWith('…') && stem.length > 0 && long.startsWith(stem);
-}
-
 /** Suggestions still to be decided: not yet the answer and not declined. */
 export function openSuggestions(
   s: VisitDraftState,
