@@ -68,6 +68,9 @@ export const useSyncStore = defineStore('sync', () => {
   const hasUnsentWork = computed(() => pendingCount.value > 0);
   const statusText = computed(() => {
     if (needsAuth.value) return SYNC_TEXT.needsAuth;
+    // A refused change leaves the outbox, so nothing would seem to wait: the refusals are named until
+    // each is dismissed.
+    if (rejections.value.length > 0) return SYNC_TEXT.rejected(rejections.value.length);
     if (!online.value) return SYNC_TEXT.offline;
     if (syncing.value) return SYNC_TEXT.syncing;
     if (!pendingKnown.value) return SYNC_TEXT.counting;

@@ -6,6 +6,7 @@ export const SYNC_TEXT = {
   syncing: '正在同步…',
   pending: (n: number) => `${n} 条更改待同步`,
   allSynced: '全部已同步',
+  rejected: (n: number) => `有 ${n} 条更改被服务器拒绝`,
   counting: '正在统计待同步的更改…',
   needsAuth: '登录已过期，请重新登录后继续同步（待同步的更改仍保存在本机）',
   storageWarning: (percent: number) => `本机存储已使用 ${percent}%，请尽快同步或清理手机空间`,

@@ -16,7 +16,6 @@ export const SYNC_PAGE_TEXT = {
   lastError: '上次同步失败',
   syncNow: '立即同步',
   syncing: '正在同步…',
-  rejectedHeadline: (n: number) => `有 ${n} 条更改被服务器拒绝`,
   rejectionsTitle: (n: number) => `被服务器拒绝的更改（${n}）`,
   /** A rejection card's title: the kind of change and the record it was about. */
   rejectionAbout: (label: string, about: string) => `${label}：${about}`,
