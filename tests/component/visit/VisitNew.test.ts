@@ -157,7 +157,7 @@ describe('VisitNew: numbers and long text', () => {
     for (const bad of ['-5', '2.5']) {
       await wrapper.get('[data-test="answer-A2"]').setValue(bad);
       await settle();
-      expect(wrapper.get('[data-test="number-error-A2"]').text()).toBe('请填写不小于 0 的整数');
+      expect(wrapper.get('[data-test="number-error-A2"]').text()).toBe('应为不小于0的整数');
       expect(wrapper.get('[data-test="answer-A2"]').attributes('aria-invalid')).toBe('true');
       expect(sectionA(wrapper)).toBe('1/5');
     }

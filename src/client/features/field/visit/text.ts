@@ -36,7 +36,6 @@ export const VISIT_TEXT = {
   yes: '是',
   no: '否',
   numberPlaceholder: '填写数字',
-  numberInvalid: '请填写不小于 0 的整数',
   note: '问题说明',
   notePlaceholder: '写明看到的情况（人数、科目、时间、房号等）',
   noteRequired: '须填写说明',
