@@ -58,6 +58,9 @@ interface Tombstones {
   live?: RawBuilder<unknown>;
 }
 
+/** The entities a grid scope holds by their `grid_id`. */
+const GRID_ENTITIES = ['place', 'subject', 'ledgerEvent', 'task', 'visit', 'case'] as const;
+
 /** The table of each entity, for the current row of a tombstone that goes out as a put. */
 const TABLE_OF: Record<EntityName, string> = {
   region: 'regions',
@@ -173,14 +176,11 @@ const visitDoc = (r: Row) => new RawJson(r.doc_json as string);
  */
 function liveInHeldGrid(held: Held) {
   const grids = ids(held.grids);
-  const inGrid = (table: string) => sql`EXISTS (SELECT 1 FROM ${sql.table(table)} r WHERE r.id = t.row_id AND r.grid_id = ANY(${grids}))`;
+  const inGrid = GRID_ENTITIES.map(
+    (e) => sql`WHEN ${sql.lit(e)} THEN EXISTS (SELECT 1 FROM ${sql.table(TABLE_OF[e])} r WHERE r.id = t.row_id AND r.grid_id = ANY(${grids}))`,
+  );
   return sql`CASE t.entity
-    WHEN 'place' THEN ${inGrid('places')}
-    WHEN 'subject' THEN ${inGrid('subjects')}
-    WHEN 'ledgerEvent' THEN ${inGrid('ledger_events')}
-    WHEN 'task' THEN ${inGrid('tasks')}
-    WHEN 'visit' THEN ${inGrid('visits')}
-    WHEN 'case' THEN ${inGrid('cases')}
+    ${sql.join(inGrid, sql` `)}
     WHEN 'user' THEN EXISTS (SELECT 1 FROM users r WHERE r.id = t.row_id AND ${colleagueOf('r', grids, ids(held.townships))})
     ELSE false END`;
 }
@@ -395,7 +395,7 @@ export async function pull(db: Kysely<Database>, viewer: Viewer, req: PullReques
       const held: Held = {
         grids: grids.map((s) => s.gridId!),
         townships: [...new Set(grids.flatMap((s) => (s.townshipId ? [s.townshipId] : [])))],
-        places: [...scopes.keys()].filter((k) => k.startsWith('place:')).map((k) => k.slice('place:'.length)),
+        places: [...scopes].filter(([k, s]) => k.startsWith('place:') && s).map(([, s]) => s!.id),
       };
       const lastMutationId = await lastMutationBelow(trx, viewer, req.clientId, horizon);
 

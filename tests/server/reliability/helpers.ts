@@ -88,11 +88,12 @@ function applyChange(state: PullState, c: Change): void {
   else state.rows.set(key, c.data);
 }
 
-/** Pulls until `hasMore` is false; returns every change received. */
-export async function pullAll(ctx: TestContext, s: Session, clientId: string, state: PullState, limit?: number): Promise<Change[]> {
+/** Pulls until `hasMore` is false; returns every change received. `purge`: drop lost scopes' rows as the device does. */
+export async function pullAll(ctx: TestContext, s: Session, clientId: string, state: PullState, limit?: number, { purge = false } = {}): Promise<Change[]> {
   const all: Change[] = [];
   for (let i = 0; i < 1000; i++) {
     const body = await pullOnce(ctx, s, clientId, state, limit);
+    if (purge) purgeDropped(state, body);
     all.push(...body.changes);
     if (!body.hasMore) return all;
   }
@@ -111,16 +112,6 @@ function purgeDropped(state: PullState, body: PullResponse): void {
   }
 }
 
-/** `pullAll` that also purges dropped scopes as the device does. */
-export async function pullAllPurging(ctx: TestContext, s: Session, clientId: string, state: PullState, limit?: number): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    const body = await pullOnce(ctx, s, clientId, state, limit);
-    purgeDropped(state, body);
-    if (!body.hasMore) return;
-  }
-  throw new Error('pull did not converge');
-}
-
 export function ids(state: PullState, entity: string): string[] {
   return [...state.rows.keys()].filter((k) => k.startsWith(`${entity}:`)).map((k) => k.slice(entity.length + 1)).sort();
 }
@@ -131,3 +122,6 @@ export async function viewerOf(ctx: TestContext, s: Session): Promise<Viewer> {
 }
 
 export const newClientId = () => uuidv7();
+
+/** `pullAll` that also purges dropped scopes as the device does. */
+export const pullAllPurging = (ctx: TestContext, s: Session, clientId: string, state: PullState, limit?: number) => pullAll(ctx, s, clientId, state, limit, { purge: true });
