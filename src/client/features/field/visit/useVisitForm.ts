@@ -4,7 +4,7 @@
  * the applicable items, suggestions and problems live, and finishes the visit in one transaction.
  */
 import { computed, ref, shallowRef, watch, type Ref } from 'vue';
-import type { Case, ChecklistTemplate, Place, Task, Visit } from '../../../../domain/entities';
+import type { ChecklistTemplate, Place, Task, Visit } from '../../../../domain/entities';
 import type { AnswerValue } from '../../../../domain/entities';
 import type { Shift, ViolationCategory } from '../../../../domain/enums';
 import { CHECKLIST_CODE, CHECKLIST_V1 } from '../../../../domain/checklist';
@@ -48,11 +48,6 @@ export interface VisitFormOptions {
   geolocation?: Geolocation | null;
 }
 
-export interface Receipt {
-  visit: Visit;
-  case: Case | null;
-}
-
 /** The newest local version of the checklist, or the bundled v1 on a device that has none yet. */
 export async function checklistTemplate(db: GridPatrolDB, id?: string): Promise<ChecklistTemplate> {
   if (id) {
@@ -76,12 +71,14 @@ export function useVisitForm(o: VisitFormOptions) {
   const key = ref<string | null>(null);
   const loadError = ref<'place' | 'visit' | null>(null);
   const restored = ref(false);
-  /** The visit this form's draft belonged to, found saved already on opening: show it, not the form. */
-  const alreadySaved = shallowRef<Visit | null>(null);
+  /**
+   * The saved visit this form now stands for: the one 完成检查 saved, or the one its draft belonged to
+   * when that was found saved already on opening. The page shows it (its receipt) instead of the form.
+   */
+  const saved = shallowRef<Visit | null>(null);
   const locating = ref(false);
   const attempted = ref(false);
   const { saving: finishing, failure: submitError, write } = useWrite(VISIT_TEXT.saveFailed);
-  const receipt = shallowRef<Receipt | null>(null);
 
   const draft = useDraftAutosave(o.db, key, state);
 
@@ -160,7 +157,7 @@ export function useVisitForm(o: VisitFormOptions) {
     key.value = null;
     loadError.value = null;
     restored.value = false;
-    receipt.value = null;
+    saved.value = null;
     if (!placeId) return;
     const p = await o.db.places.get(placeId);
     if (!p) {
@@ -174,10 +171,10 @@ export function useVisitForm(o: VisitFormOptions) {
     const stored = await loadDraft(o.db, k);
     // A draft of a visit that is saved already (left by an app older than the one-transaction save):
     // the visit stands; the draft goes and the form shows the saved record.
-    const saved = stored ? await o.db.visits.get(stored.id) : undefined;
-    if (saved) {
-      await endDraft(o.db, k, visitEvidence(saved));
-      alreadySaved.value = saved;
+    const done = stored ? await o.db.visits.get(stored.id) : undefined;
+    if (done) {
+      await endDraft(o.db, k, visitEvidence(done));
+      saved.value = done;
       return;
     }
     let next: VisitDraftState;
@@ -343,7 +340,7 @@ export function useVisitForm(o: VisitFormOptions) {
     const k = key.value;
     if (!s || !p || !k) return [];
     if (problems.value.length > 0) return problems.value;
-    const saved = await write(async () => {
+    const ok = await write(async () => {
       await draft.stop();
       // A plain copy: IndexedDB cannot clone Vue's reactive proxies.
       const plain = JSON.parse(JSON.stringify(s)) as VisitDraftState;
@@ -359,11 +356,11 @@ export function useVisitForm(o: VisitFormOptions) {
         : await submitVisit(o.db, visit, { endDraft: k });
       sync.notifyLocalWrite();
       await releaseDraftPhotos(o.db, plain, visitEvidence(result.visit));
-      receipt.value = { visit: result.visit, case: result.case };
+      saved.value = result.visit;
       state.value = null;
     });
     // The draft is intact on the device; the inspector can try again.
-    if (!saved) draft.resume();
+    if (!ok) draft.resume();
     return [];
   }
 
@@ -385,7 +382,7 @@ export function useVisitForm(o: VisitFormOptions) {
     state,
     loadError,
     restored,
-    alreadySaved,
+    saved,
     locating,
     distance,
     tooFar,
@@ -397,7 +394,6 @@ export function useVisitForm(o: VisitFormOptions) {
     finishing,
     submitError,
     saveError: draft.saveError,
-    receipt,
     shift,
     open,
     locate,
