@@ -272,6 +272,25 @@ describe('generateDemoCounty', () => {
     expect(data.tasks.some((t) => t.shift === 'night' && t.style === 'covert' && t.unannounced)).toBe(true);
   });
 
+  it('gives every grid worker an open task for the day the demo is seeded, whatever the day', async () => {
+    // 2026-12-07 drew no task for grid01; the others are a plain week around it.
+    for (const day of ['2026-12-07', '2026-12-08', '2026-12-09', '2026-12-10', '2026-12-11', '2026-12-12', '2026-12-13']) {
+      const now = new Date(`${day}T09:00:00+08:00`);
+      const county = await generateDemoCounty({ now });
+      const todayEnd = Date.parse(`${day}T23:59:59+08:00`);
+      const todayStart = Date.parse(`${day}T00:00:00+08:00`);
+      for (const worker of county.users.filter((u) => u.role === 'grid_worker')) {
+        const today = county.tasks.filter(
+          (t) => t.assigneeIds.includes(worker.id) && Date.parse(t.windowStart) >= todayStart && Date.parse(t.windowStart) <= todayEnd,
+        );
+        expect(
+          today.some((t) => t.status === 'assigned' || t.status === 'in_progress'),
+          `${worker.username} has work on ${day}`,
+        ).toBe(true);
+      }
+    }
+  });
+
   it('has visits with valid answers and every outcome', () => {
     expect(data.visits.length).toBeGreaterThan(500);
     for (const o of VISIT_OUTCOMES) expect(data.visits.some((v) => v.outcome === o)).toBe(true);

@@ -198,6 +198,7 @@ function addVisit(c: Ctx, s: VisitSpec): Omit<Visit, 'hash' | 'prevHash'> {
 function generateTasks(c: Ctx): void {
   const { w, rng } = c;
   const perDay = Math.max(1, Math.ceil(w.scale));
+  const workingToday = new Set<string>();
   for (let d = -4; d <= 2; d++) {
     for (const grid of w.regions.grids) {
       const gridId = grid.region.id;
@@ -262,8 +263,20 @@ function generateTasks(c: Ctx): void {
                   : [workers[0]!];
           }
           makeTask(c, { grid, dayOffset: d, shift, organization, style, unannounced, status, route, assignees, draw });
+          if (d === 0) for (const u of assignees) workingToday.add(u.id);
         }
       }
+    }
+  }
+
+  // Whoever signs in to the demo has a day's work: a grid worker the draws left without a task
+  // today gets a routine day patrol of their grid.
+  for (const grid of w.regions.grids) {
+    const places = w.placesByGrid.get(grid.region.id) ?? [];
+    for (const worker of w.workersByGrid.get(grid.region.id)!) {
+      if (workingToday.has(worker.id) || places.length === 0) continue;
+      const route = routeOrder(rng.sample(places, Math.min(places.length, rng.int(3, 8))));
+      makeTask(c, { grid, dayOffset: 0, shift: 'day', organization: 'routine', style: 'open', unannounced: false, status: 'assigned', route, assignees: [worker] });
     }
   }
 
