@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { VitePWA } from 'vite-plugin-pwa';
 import { noRemoteAssets } from './build/no-remote-assets.ts';
+import { precompress } from './build/precompress.ts';
 
 const THEME_COLOR = '#1d6fe0';
 
@@ -45,6 +46,8 @@ export default defineConfig({
         ],
       },
     }),
+    // Brotli and gzip copies of the built files, the service worker included, for the server to send.
+    precompress(),
   ],
   build: {
     outDir: 'dist/client',

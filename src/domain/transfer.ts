@@ -17,6 +17,18 @@
 /** Mutations per push request. */
 export const PUSH_BATCH = 500;
 
+/**
+ * The least a push is cut to on a link where larger ones time out (src/client/sync/allowance.ts): a
+ * visit with notes fits, and a batch always carries at least one mutation, whatever its size.
+ */
+export const PUSH_MIN_BYTES = 16 * 1024;
+
+/** Changes per pull page when the device does not ask for fewer. */
+export const PULL_PAGE_LIMIT = 1000;
+
+/** The fewest changes a device asks for per page on a link where larger pages time out. */
+export const PULL_MIN_LIMIT = 25;
+
 /** The device stops adding mutations to a push once their JSON reaches this size. */
 export const PUSH_BATCH_BYTES = 2 * 1024 * 1024;
 
@@ -28,6 +40,9 @@ export const PUSH_BODY_LIMIT = 8 * 1024 * 1024;
 
 /** Chunk size of a resumable upload: a slow mobile link sends one in seconds, so little is redone. */
 export const BLOB_CHUNK_BYTES = 512 * 1024;
+
+/** The smallest chunk a device cuts a photo into on a link where larger chunks time out. */
+export const BLOB_MIN_CHUNK_BYTES = 32 * 1024;
 
 /** The largest blob the server stores (a compressed photo is 0.3–2 MB; an uncompressed one fits too). */
 export const MAX_BLOB_BYTES = 15 * 1024 * 1024;
@@ -66,7 +81,7 @@ export function parseContentRange(header: string): ByteRange | null {
   return { first, last, total };
 }
 
-/** The chunk of a blob of `size` bytes that starts at `offset`. */
-export function nextChunk(offset: number, size: number): ByteRange {
-  return { first: offset, last: Math.min(offset + BLOB_CHUNK_BYTES, size) - 1, total: size };
+/** The chunk of a blob of `size` bytes that starts at `offset`, at most `chunkBytes` long. */
+export function nextChunk(offset: number, size: number, chunkBytes = BLOB_CHUNK_BYTES): ByteRange {
+  return { first: offset, last: Math.min(offset + chunkBytes, size) - 1, total: size };
 }

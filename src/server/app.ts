@@ -7,10 +7,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import fastifyCompress from '@fastify/compress';
 import type { Config } from './config';
 import { openDb, pgliteDirFor, type Db } from './db/connect';
 import type { AppDeps } from './deps';
-import { errorBody, errorHandler } from './errors';
+import { AppError, errorBody, errorHandler } from './errors';
 import { registerSecurityHeaders } from './http/security';
 import { authRoutes } from './auth/routes';
 import { caseRoutes } from './cases/routes';
@@ -52,6 +53,16 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const deps: AppDeps = { config, db: db.kysely, dbKind: db.kind, blobs: new FsBlobStore(path.join(config.dataDir, 'blobs')) };
   app.setErrorHandler(errorHandler);
   registerSecurityHeaders(app, config.tileUrl);
+  // Field links are slow and metered: JSON answers (a pull page is up to a megabyte of visits) go
+  // compressed to any client that accepts it — brotli where the browser offers it (HTTPS), else gzip —
+  // and a device may send its push compressed (gzip). The body limits count the inflated bytes.
+  // Registered before the routes: it hooks every route added after it.
+  await app.register(fastifyCompress, {
+    encodings: ['br', 'gzip'],
+    requestEncodings: ['gzip'],
+    onUnsupportedRequestEncoding: (encoding) => new AppError('unsupported_encoding', { encoding }, `content-encoding ${encoding}`),
+    onInvalidRequestPayload: (encoding, _request, error) => new AppError('malformed_body', { encoding }, error.message),
+  });
 
   healthRoutes(app, deps);
   settingsRoutes(app, deps);
@@ -76,6 +87,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       root: clientDir,
       wildcard: true,
       index: ['index.html'],
+      // The build writes brotli and gzip copies of its text files (build/precompress.ts).
+      preCompressed: true,
       setHeaders: (reply, filePath) => {
         const rel = path.relative(clientDir, filePath);
         void reply.header('cache-control', rel.startsWith('assets' + path.sep) ? 'public, max-age=31536000, immutable' : 'no-cache');

@@ -12,6 +12,8 @@ export const ERRORS = {
   invalid_cursor: { status: 400, message: '分页参数无效，请刷新后重试' },
   missing_device_id: { status: 400, message: '缺少设备标识' },
   unsupported_media_type: { status: 415, message: '不支持的内容类型' },
+  unsupported_encoding: { status: 415, message: '不支持的内容压缩格式' },
+  malformed_body: { status: 400, message: '请求内容已损坏，无法解压' },
   payload_too_large: { status: 413, message: '提交的数据过大' },
   unauthenticated: { status: 401, message: '请先登录' },
   invalid_credentials: { status: 401, message: '用户名或密码错误' },
@@ -102,8 +104,18 @@ function fromDatabaseError(err: unknown): AppError | null {
   return null;
 }
 
+/**
+ * An error that carries one of ours: @fastify/compress assigns the fields of the error our callback
+ * returns (code, status, details) onto the decompression error it raises.
+ */
+function carriedAppError(err: unknown): AppError | null {
+  const { code, status, details, message } = err as { code?: unknown; status?: unknown; details?: unknown; message?: unknown };
+  if (typeof code !== 'string' || !Object.hasOwn(ERRORS, code) || ERRORS[code as ErrorCode].status !== status) return null;
+  return new AppError(code as ErrorCode, details, typeof message === 'string' ? message : undefined);
+}
+
 export function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const appError = err instanceof AppError ? err : (fromFastifyError(err) ?? fromDatabaseError(err));
+  const appError = err instanceof AppError ? err : (carriedAppError(err) ?? fromFastifyError(err) ?? fromDatabaseError(err));
   if (appError) {
     if (appError.status >= 500) request.log.error({ err }, appError.message);
     else request.log.info({ code: appError.code, msg: appError.message }, 'request rejected');

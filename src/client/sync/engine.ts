@@ -12,13 +12,23 @@
  */
 import type { PullRequest, PullResponse, PushResponse } from '../../domain/sync';
 import { uuidv7 } from '../../domain/ids';
-import { PUSH_BATCH, PUSH_BATCH_BYTES } from '../../domain/transfer';
+import {
+  BLOB_CHUNK_BYTES,
+  BLOB_MIN_CHUNK_BYTES,
+  PULL_MIN_LIMIT,
+  PULL_PAGE_LIMIT,
+  PUSH_BATCH,
+  PUSH_BATCH_BYTES,
+  PUSH_MIN_BYTES,
+} from '../../domain/transfer';
 import type { GridPatrolDB, StoredOutboxEntry } from '../db/database';
+import { Allowance } from './allowance';
 import { applyOrShadow, clearSynced, pendingKeys, pullTables, purgeDropped, settleShadows } from './apply';
 import {
   MutationGapError,
   NetworkError,
   ServerError,
+  timedOut,
   TransportError,
   UnauthorizedError,
   type SyncTransport,
@@ -164,6 +174,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const lockName = syncLockName(db.userId);
 
   const state: SyncState = { syncing: false, lastSyncAt: null, lastError: null, failures: 0, nextRetryAt: null, needsAuth: false };
+  // What one request carries, cut down after a timeout on a slow link and grown back after successes.
+  const pushBytes = new Allowance(PUSH_BATCH_BYTES, PUSH_MIN_BYTES);
+  const pullLimit = new Allowance(PULL_PAGE_LIMIT, PULL_MIN_LIMIT);
+  const chunkBytes = new Allowance(BLOB_CHUNK_BYTES, BLOB_MIN_CHUNK_BYTES);
   const listeners = new Set<(s: Readonly<SyncState>) => void>();
   let pullGeneration = 0;
 
@@ -186,7 +200,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     for (const row of rows) {
       // A referenced blob missing on this device cannot be sent; the server will judge the mutation.
       if (!row || row.uploaded === 1) continue;
-      await transport.putBlob(row.sha256, new Blob([row.data], { type: row.contentType }), row.contentType);
+      const data = new Blob([row.data], { type: row.contentType });
+      await chunkBytes.send((chunk) => transport.putBlob(row.sha256, data, row.contentType, chunk), timedOut);
       await db.blobs.update(row.sha256, { uploaded: 1 });
       uploaded++;
     }
@@ -202,15 +217,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   /**
    * The next push batch: unacknowledged entries in seq order (`acked` leads the [acked+seq] index),
-   * at most PUSH_BATCH of them and, after the first, no more than PUSH_BATCH_BYTES of JSON.
+   * at most PUSH_BATCH of them and, after the first, no more than `maxBytes` of JSON (PUSH_BATCH_BYTES,
+   * or less on a slow link).
    */
-  async function nextBatch(): Promise<StoredOutboxEntry[]> {
+  async function nextBatch(maxBytes: number): Promise<StoredOutboxEntry[]> {
     const entries = await db.outbox.where('acked').equals(0).limit(PUSH_BATCH).toArray();
     const encoder = new TextEncoder();
     let bytes = 0;
     for (let i = 0; i < entries.length; i++) {
       bytes += encoder.encode(JSON.stringify(entries[i]!.args)).length;
-      if (i > 0 && bytes > PUSH_BATCH_BYTES) return entries.slice(0, i);
+      if (i > 0 && bytes > maxBytes) return entries.slice(0, i);
     }
     return entries;
   }
@@ -278,17 +294,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     let gaps = 0;
     let blobRetries = 0;
     for (;;) {
-      const batch = await nextBatch();
+      const batch = await nextBatch(pushBytes.current);
       if (batch.length === 0) return { blobsUploaded, pushed, rejected };
       // Per batch, not once per cycle: a change saved while an earlier batch was on the wire may
       // reference a photo taken after this cycle began.
       blobsUploaded += await uploadBlobs(batch);
       let response: PushResponse;
       try {
-        response = await transport.push({
-          clientId,
-          mutations: batch.map((e) => ({ seq: e.seq, name: e.name, args: e.args, at: e.at })),
-        });
+        const mutations = batch.map((e) => ({ seq: e.seq, name: e.name, args: e.args, at: e.at }));
+        response = await pushBytes.send(() => transport.push({ clientId, mutations }), timedOut);
       } catch (error) {
         if (error instanceof MutationGapError && gaps < MAX_GAPS_PER_CYCLE) {
           gaps++;
@@ -379,8 +393,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         clientId: await db.clientId(),
         epoch: (await db.getMeta('epoch')) ?? null,
         cursors: (await db.getMeta('cursors')) ?? {},
+        limit: pullLimit.current,
       };
-      const page = await transport.pull(request);
+      const page = await pullLimit.send(() => transport.pull(request), timedOut);
       const outcome = await applyPage(request, page, generation);
       if (outcome === 'stale') return { pages, stalePages: 1, epochReset };
       if (outcome === 'epoch_reset') {

@@ -20,10 +20,11 @@ export interface SyncTransport {
   push(body: PushRequest): Promise<PushResponse>;
   pull(body: PullRequest): Promise<PullResponse>;
   /**
-   * Idempotent upload of a blob addressed by its SHA-256. A blob larger than one chunk is sent in
-   * chunks and, after an interruption, resumed from the offset the server has stored.
+   * Idempotent upload of a blob addressed by its SHA-256. A blob larger than one chunk (`chunkBytes`,
+   * BLOB_CHUNK_BYTES unless the link calls for less) is sent in chunks and, after an interruption,
+   * resumed from the offset the server has stored.
    */
-  putBlob(sha256: string, data: Blob, contentType: string): Promise<void>;
+  putBlob(sha256: string, data: Blob, contentType: string, chunkBytes?: number): Promise<void>;
 }
 
 export class TransportError extends Error {
@@ -38,12 +39,17 @@ export class TransportError extends Error {
   }
 }
 
-/** No response: offline, DNS, timeout. Retry later. */
+/** No response: offline, DNS, timeout (code `timeout`). Retry later. */
 export class NetworkError extends TransportError {
   override readonly name = 'NetworkError';
   constructor(message = '网络不可用', code = 'offline') {
     super(code, message, 0);
   }
+}
+
+/** The request ran out of time: on a slow link, a smaller one may get through (allowance.ts). */
+export function timedOut(error: unknown): boolean {
+  return error instanceof NetworkError && error.code === 'timeout';
 }
 
 /** 401: the session is gone; re-authenticate, then sync again. */
@@ -124,6 +130,20 @@ function checked(schema: { safeParse(v: unknown): { success: boolean } }, body: 
   return body;
 }
 
+/**
+ * A push body of at least this many characters goes gzip-compressed: the JSON of visits shrinks five-
+ * to tenfold, which is what decides whether a day's work gets through a weak uplink. Smaller ones go
+ * as they are (compressing them saves too little to matter).
+ */
+export const COMPRESS_MIN_CHARS = 2048;
+
+/** `text` gzip-compressed, or null when it is short or the browser cannot compress (no CompressionStream). */
+export async function gzipped(text: string): Promise<Blob | null> {
+  if (text.length < COMPRESS_MIN_CHARS || typeof CompressionStream !== 'function') return null;
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Response(stream).blob();
+}
+
 export function createHttpTransport(
   baseUrl: string,
   getAuth: () => TransportAuth | Promise<TransportAuth>,
@@ -164,17 +184,35 @@ export function createHttpTransport(
     return parsed;
   }
 
+  /** Set when the server refused a compressed push (an older one): pushes then go plain. */
+  let plainPushes = false;
+
+  async function postPush(body: PushRequest): Promise<unknown> {
+    const json = JSON.stringify(body);
+    const compressed = plainPushes ? null : await gzipped(json);
+    if (!compressed) return send('POST', URLS.syncPush, json, 'application/json');
+    try {
+      return await send('POST', URLS.syncPush, compressed, 'application/json', { 'content-encoding': 'gzip' });
+    } catch (error) {
+      // A server that cannot read the compressed body says so before it looks at the push: 415, or
+      // 400 when it took the gzip bytes for JSON.
+      if (!(error instanceof ClientRequestError && (error.status === 415 || error.code === 'malformed_json'))) throw error;
+      plainPushes = true;
+      return send('POST', URLS.syncPush, json, 'application/json');
+    }
+  }
+
   return {
     async push(body) {
       const { pushResponseSchema } = await protocolSchemas();
-      return checked(pushResponseSchema, await send('POST', URLS.syncPush, JSON.stringify(body), 'application/json')) as PushResponse;
+      return checked(pushResponseSchema, await postPush(body)) as PushResponse;
     },
     async pull(body) {
       const { pullResponseSchema } = await protocolSchemas();
       return checked(pullResponseSchema, await send('POST', URLS.syncPull, JSON.stringify(body), 'application/json')) as PullResponse;
     },
-    async putBlob(sha256, data, contentType) {
-      if (data.size <= BLOB_CHUNK_BYTES) {
+    async putBlob(sha256, data, contentType, chunkBytes = BLOB_CHUNK_BYTES) {
+      if (data.size <= chunkBytes) {
         await send('PUT', URLS.blob(sha256), data, contentType);
         return;
       }
@@ -184,10 +222,10 @@ export function createHttpTransport(
       // Each round stores a chunk or learns the server's offset; more rounds than chunks means the
       // server and this device disagree about the blob: stop and let the next cycle try again.
       for (let round = 0; !at.complete; round++) {
-        if (round > 2 * Math.ceil(data.size / BLOB_CHUNK_BYTES) + 2 || at.offset >= data.size) {
+        if (round > 2 * Math.ceil(data.size / chunkBytes) + 2 || at.offset >= data.size) {
           throw new TransportError('upload_stalled', '照片上传未能完成，稍后重试', 0);
         }
-        const chunk = nextChunk(at.offset, data.size);
+        const chunk = nextChunk(at.offset, data.size, chunkBytes);
         try {
           at = await status(
             send('PUT', URLS.blob(sha256), data.slice(chunk.first, chunk.last + 1), contentType, { 'content-range': formatContentRange(chunk) }),

@@ -20,6 +20,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { GLOBAL_SCOPE, encodeCursor, decodeCursor, type Change, type PullRequest, type PullResponse } from '../../domain/sync';
 import type { EntityName } from '../../domain/enums';
+import { PULL_PAGE_LIMIT } from '../../domain/transfer';
 import { caseForReader, ledgerEventForReader, placeForReader, subjectForReader, userForReader } from '../../domain/redaction';
 import type { Database } from '../db/schema';
 import { getMeta } from '../db/meta';
@@ -34,7 +35,6 @@ import { userFromRow, USER_COLUMNS } from '../users/rows';
 import { managedBy, managerVisibleVisits } from '../scope/filters';
 import type { Viewer } from '../scope/viewer';
 
-const DEFAULT_PULL_LIMIT = 1000;
 const NIL = '00000000-0000-0000-0000-000000000000';
 /** The cursor of a scope that has delivered nothing yet: it reveals nothing about other scopes. */
 const START_CURSOR = encodeCursor('0', NIL);
@@ -399,7 +399,7 @@ export async function pull(db: Kysely<Database>, viewer: Viewer, req: PullReques
       };
       const lastMutationId = await lastMutationBelow(trx, viewer, req.clientId, horizon);
 
-      let budget = req.limit ?? DEFAULT_PULL_LIMIT;
+      let budget = req.limit ?? PULL_PAGE_LIMIT;
       let hasMore = false;
       const cursors: Record<string, string | null> = {};
       const changes: PulledChange[] = [];

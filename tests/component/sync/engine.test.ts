@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { gridScope } from '../../../src/domain/scopes';
-import type { PushRequest } from '../../../src/domain/sync';
-import { PUSH_BATCH_BYTES } from '../../../src/domain/transfer';
+import type { PullRequest, PushRequest } from '../../../src/domain/sync';
+import { PULL_PAGE_LIMIT, PUSH_BATCH_BYTES } from '../../../src/domain/transfer';
 import { makePlace, makeVisit } from '../../factories';
 import { closeAllUserDbs, GridPatrolDB } from '../../../src/client/db/database';
 import { putBlob, submitVisit, updatePlace } from '../../../src/client/db/repositories';
@@ -234,6 +234,57 @@ describe('sync cycle', () => {
     await t.engine.syncNow();
     expect(t.engine.state).toMatchObject({ needsAuth: true });
     expect(t.onUnauthorized).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('a link too slow for full requests', () => {
+  /** Cycles as the scheduler would run them after each failure, until one completes. */
+  async function syncThrough(t: Awaited<ReturnType<typeof setup>>, attempts: number): Promise<number> {
+    for (let i = 1; i <= attempts; i++) {
+      try {
+        await t.engine.syncOnce();
+        return i;
+      } catch (error) {
+        expect(error).toBeInstanceOf(NetworkError);
+        expect((error as NetworkError).code).toBe('timeout');
+      }
+    }
+    throw new Error(`no cycle got through in ${attempts} attempts`);
+  }
+
+  it('cuts pushes, pull pages and photo chunks down until they get through, losing and repeating nothing', async () => {
+    const t = await setup();
+    for (let i = 0; i < 400; i++) t.server.put('place', makePlace({ gridId: t.grid.id, name: `场所${i}`, address: `某路${i}号，临街商铺二楼` }));
+    const photo = await putBlob(t.db, new Uint8Array(100 * 1024).map((_, i) => i % 251), 'image/jpeg');
+    await submitVisit(t.db, visitDraft(t, { answers: [{ itemCode: 'A1', value: false, evidence: [photo.sha256] }] }));
+    const note = '巡'.repeat(300); // about 1 KB of JSON per change
+    await t.db.outbox.bulkAdd(
+      Array.from({ length: 120 }, () => ({ name: 'task.complete@1' as const, args: { note }, at: new Date().toISOString(), keys: [], blobRefs: [], acked: 0 as const })),
+    );
+    // What arrives within the time limit here: 40 KB per request.
+    t.server.linkBytes = 40 * 1024;
+
+    const attempts = await syncThrough(t, 12);
+    expect(attempts).toBeGreaterThan(1);
+    expect(t.server.blobs.get(photo.sha256)).toEqual({ contentType: 'image/jpeg', size: 100 * 1024 });
+    expect(Math.max(...t.server.blobRequests.slice(-4))).toBeLessThanOrEqual(40 * 1024);
+    // Every change reached the server once, in order, whatever was cut and sent again.
+    expect(t.server.applied.map((m) => m.seq)).toEqual(Array.from({ length: 121 }, (_, i) => i + 1));
+    expect(await t.db.outbox.count()).toBe(0);
+    expect(await t.db.places.count()).toBe(402);
+    const pulls = t.server.calls.filter((c) => c.kind === 'pull').map((c) => (c.body as PullRequest).limit!);
+    expect(Math.min(...pulls)).toBeLessThan(PULL_PAGE_LIMIT);
+
+    // The signal comes back: requests grow to their full size again.
+    t.server.linkBytes = null;
+    await t.db.outbox.bulkAdd(
+      Array.from({ length: 400 }, () => ({ name: 'task.complete@1' as const, args: { note }, at: new Date().toISOString(), keys: [], blobRefs: [], acked: 0 as const })),
+    );
+    t.server.calls.length = 0;
+    await t.engine.syncOnce();
+    const sizes = seqsOf(t.server).map((s) => s.length);
+    expect(sizes.length).toBeLessThan(10);
+    expect(Math.max(...sizes)).toBeGreaterThan(200);
   });
 });
 

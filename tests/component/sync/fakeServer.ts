@@ -18,6 +18,7 @@ import {
   type PushResponse,
   type PushResult,
 } from '../../../src/domain/sync';
+import { BLOB_CHUNK_BYTES } from '../../../src/domain/transfer';
 import { MutationGapError, NetworkError, ServerError, UnauthorizedError, type SyncTransport } from '../../../src/client/sync/transport';
 
 interface Entry {
@@ -56,6 +57,11 @@ export class FakeServer implements SyncTransport {
   onPush: ((req: PushRequest) => Promise<void> | void) | null = null;
   inFlight = 0;
   maxInFlight = 0;
+  /**
+   * A slow link: a request (push body, pull answer, photo or chunk) larger than this many bytes of
+   * JSON or data does not arrive within the time limit and fails as a timeout, with no effect.
+   */
+  linkBytes: number | null = null;
 
   private xid = 1;
   private readonly rows = new Map<string, { entity: EntityName; row: Row }>();
@@ -134,9 +140,14 @@ export class FakeServer implements SyncTransport {
 
   // ---- SyncTransport ----
 
+  private overLink(bytes: number): void {
+    if (this.linkBytes !== null && bytes > this.linkBytes) throw new NetworkError('网络超时', 'timeout');
+  }
+
   push(body: PushRequest): Promise<PushResponse> {
     this.calls.push({ kind: 'push', body: structuredClone(body) });
     return this.wire(this.failPush, async () => {
+      this.overLink(jsonBytes(body));
       await this.onPush?.(body);
       let last = this.clients.get(body.clientId) ?? 0;
       const first = body.mutations[0]!;
@@ -179,7 +190,7 @@ export class FakeServer implements SyncTransport {
           .sort((a, b) => a.xid - b.xid || a.id.localeCompare(b.id));
         let last: Entry | undefined;
         for (const e of entries) {
-          if (changes.length >= this.pageSize) {
+          if (changes.length >= Math.min(this.pageSize, body.limit ?? Infinity)) {
             hasMore = true;
             break;
           }
@@ -188,7 +199,7 @@ export class FakeServer implements SyncTransport {
         }
         nextCursors[scope] = last ? encodeCursor(String(last.xid), last.id) : (cursor ?? encodeCursor('0', ZERO_ID));
       }
-      return {
+      const page: PullResponse = {
         epoch: this.epoch,
         lastMutationId: this.clients.get(body.clientId) ?? 0,
         hasMore,
@@ -196,12 +207,23 @@ export class FakeServer implements SyncTransport {
         dropScopes,
         changes,
       };
+      this.overLink(jsonBytes(page));
+      return page;
     });
   }
 
-  putBlob(sha256: string, data: Blob, contentType: string): Promise<void> {
+  /** Sizes of the requests that carried blob bytes: a whole photo, or each chunk of one. */
+  readonly blobRequests: number[] = [];
+
+  putBlob(sha256: string, data: Blob, contentType: string, chunkBytes = BLOB_CHUNK_BYTES): Promise<void> {
     this.calls.push({ kind: 'blob', body: sha256 });
     return this.wire(this.failBlob, async () => {
+      // Chunks go one after another; the first that is too large for the link stops the upload.
+      for (let at = 0; at < data.size; at += chunkBytes) {
+        const size = Math.min(chunkBytes, data.size - at);
+        this.blobRequests.push(size);
+        this.overLink(size);
+      }
       const actual = await sha256Hex(await data.arrayBuffer());
       if (actual !== sha256) throw new Error(`blob hash mismatch ${actual} ≠ ${sha256}`);
       this.blobs.set(sha256, { contentType, size: data.size });
@@ -242,6 +264,8 @@ export class FakeServer implements SyncTransport {
     }
   }
 }
+
+const jsonBytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
 
 function compare(e: Entry, cursor: { xid: string; id: string }): number {
   return e.xid - Number(cursor.xid) || e.id.localeCompare(cursor.id);

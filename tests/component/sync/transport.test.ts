@@ -33,6 +33,40 @@ describe('createHttpTransport', () => {
     expect(JSON.parse(init?.body as string)).toEqual(pushBody);
   });
 
+  const bigPush = () => ({
+    clientId: CLIENT,
+    mutations: Array.from({ length: 60 }, (_, i) => ({ seq: i + 1, name: 'task.complete@1', args: { note: `第${i}处已检查，未发现问题` }, at: '2025-05-12T08:00:00Z' })),
+  });
+  const inflated = async (body: unknown) => new Response((body as Blob).stream().pipeThrough(new DecompressionStream('gzip'))).text();
+
+  it('sends a large push gzip-compressed and a small one as it is', async () => {
+    const { transport, fetchMock } = transportWith(() => json(200, { lastMutationId: 20, results: [] }));
+    const body = bigPush();
+    await transport.push(body);
+    const [, init] = fetchMock.mock.calls[0]!;
+    expect(init?.headers).toMatchObject({ 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    expect((init?.body as Blob).size).toBeLessThan(JSON.stringify(body).length / 3);
+    expect(JSON.parse(await inflated(init?.body))).toEqual(body);
+
+    await transport.push(pushBody);
+    const [, small] = fetchMock.mock.calls[1]!;
+    expect(small?.headers).not.toHaveProperty('content-encoding');
+    expect(JSON.parse(small?.body as string)).toEqual(pushBody);
+  });
+
+  it('pushes plain from then on when the server cannot read a compressed push', async () => {
+    const { transport, fetchMock } = transportWith((_url, init) =>
+      (init.headers as Record<string, string>)['content-encoding']
+        ? json(400, { error: { code: 'malformed_json', message: '请求内容不是有效的 JSON' } })
+        : json(200, { lastMutationId: 20, results: [] }),
+    );
+    await expect(transport.push(bigPush())).resolves.toEqual({ lastMutationId: 20, results: [] });
+    await transport.push(bigPush());
+    const encodings = fetchMock.mock.calls.map(([, init]) => (init?.headers as Record<string, string>)['content-encoding'] ?? 'identity');
+    expect(encodings).toEqual(['gzip', 'identity', 'identity']);
+    expect(JSON.parse(fetchMock.mock.calls[2]![1]?.body as string)).toEqual(bigPush());
+  });
+
   it('puts blobs with their content type', async () => {
     const { transport, fetchMock } = transportWith(() => new Response(null, { status: 204 }));
     await transport.putBlob('ab'.repeat(32), new Blob(['x']), 'image/jpeg');

@@ -70,18 +70,27 @@ export function faultyFetch(faults: Fault[], traffic: Traffic[]): typeof fetch {
     const index = endpoint ? faults.findIndex((f) => f.on === endpoint && (!f.when || f.when({ method, range }))) : -1;
     const fault = index >= 0 ? faults.splice(index, 1)[0] : undefined;
     let body = init?.body;
+    const headers = { ...(init?.headers as Record<string, string> | undefined) };
     let parsedBody: unknown;
-    if (typeof body === 'string') {
-      parsedBody = JSON.parse(body);
+    // A push goes gzip-compressed when it is large (transport.ts): read it as the server will.
+    const sent =
+      typeof body === 'string'
+        ? body
+        : headers['content-encoding'] === 'gzip' && body instanceof Blob
+          ? await new Response(body.stream().pipeThrough(new DecompressionStream('gzip'))).text()
+          : undefined;
+    if (sent !== undefined) {
+      parsedBody = JSON.parse(sent);
       if (fault?.kind === 'mangle') {
         parsedBody = fault.mangle!(parsedBody as Record<string, unknown>);
         body = JSON.stringify(parsedBody);
+        delete headers['content-encoding'];
       }
     }
     const t: Traffic = { endpoint: endpoint ?? 'push', method, ...(range ? { range } : {}), body: parsedBody, ...(fault ? { fault: fault.kind } : {}) };
     if (endpoint) traffic.push(t);
     if (fault?.kind === 'before') throw new TypeError('fetch failed (injected: offline)');
-    const response = await fetch(input, { ...init, body });
+    const response = await fetch(input, { ...init, headers, body });
     t.status = response.status;
     const parse = (text: string) => {
       try {
