@@ -4,6 +4,10 @@ import { migrate, MIGRATIONS } from '../../src/server/db/migrate';
 import { SYNCABLE_TABLES } from '../../src/server/db/schema';
 import { getMeta } from '../../src/server/db/meta';
 import { audit } from '../../src/server/audit/log';
+import { insertDataset } from '../../src/server/seed/insert';
+import { insertVisits } from '../../src/server/sync/visit-insert';
+import { visitToRow } from '../../src/server/visits/rows';
+import { buildSmallCounty, makeVisit } from '../factories';
 import { backends, openTestDb, type TestDb } from './harness';
 
 describe.each(backends)('migrations on %s', (backend) => {
@@ -28,6 +32,32 @@ describe.each(backends)('migrations on %s', (backend) => {
       expect(applied.sort()).toEqual(MIGRATIONS.map((m) => `${String(m.id).padStart(4, '0')}_${m.name}`).sort());
       const rows = await fresh.db.kysely.selectFrom('migrations').select('id').orderBy('id').execute();
       expect(rows.map((r) => r.id)).toEqual(MIGRATIONS.map((m) => m.id));
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('8 keeps the visits stored before it, and stores a document verbatim from then on', async () => {
+    const fresh = await openTestDb(backend, { migrated: false });
+    try {
+      const db = fresh.db.kysely;
+      await migrate(db, MIGRATIONS.filter((m) => m.id < 8));
+      const county = buildSmallCounty();
+      await insertDataset(db, { ...county.dataset, visits: [] });
+      const keys = { county_id: county.county.id, township_id: county.townships[0]!.id, grid_id: county.grids[0]!.id };
+      const base = { placeId: county.dataset.places[1]!.id, templateId: county.dataset.templates[0]!.id, inspectorIds: [county.users.workers[0]!.id] };
+      const before = makeVisit({ ...base, note: '迁移前 "引号" 😀', distanceM: 12.5 });
+      await db.insertInto('visits').values(visitToRow(before, keys)).execute();
+
+      expect((await migrate(db)).applied).toEqual(['0008_visit_doc_json']);
+      const read = async (id: string) => db.selectFrom('visits').select('doc').where('id', '=', id).executeTakeFirstOrThrow();
+      expect((await read(before.id)).doc).toEqual(before);
+
+      const after = makeVisit({ ...base, distanceM: 1e2 });
+      const text = JSON.stringify(after).replace('"distanceM":100', '"distanceM":1e2');
+      await insertVisits(db, [{ visit: after, json: text, keys, flags: [], clockOffsetMs: null, receivedAt: new Date() }]);
+      const stored = await sql<{ t: string; type: string }>`SELECT doc::text AS t, pg_typeof(doc)::text AS type FROM visits WHERE id = ${after.id}`.execute(db);
+      expect(stored.rows[0]).toEqual({ t: text, type: 'json' });
     } finally {
       await fresh.close();
     }

@@ -1,7 +1,7 @@
 /** The server's synchronous visit hash equals the domain's (SPEC §8) on every input, tricky ones too. */
 import { describe, expect, it } from 'vitest';
 import { visitHash } from '../../src/domain/canonical';
-import { canonicalVisit, visitJsonWithHash } from '../../src/server/sync/visit-hash';
+import { canonicalVisit, hasNulCharacter, visitJsonWithHash } from '../../src/server/sync/visit-hash';
 import { uuidv7 } from '../../src/domain/ids';
 import { makeVisit } from '../factories';
 
@@ -28,5 +28,23 @@ describe('the server visit hash', () => {
       expect(JSON.parse(visitJsonWithHash(json, v.hash))).toEqual(JSON.parse(JSON.stringify(v)));
     }
     expect(JSON.parse(visitJsonWithHash('{}', 'ab'))).toEqual({ hash: 'ab' });
+  });
+});
+
+describe('hasNulCharacter', () => {
+  it('finds a NUL character in JSON text, not a backslash that merely precedes "u0000"', () => {
+    for (const [value, nul] of [
+      ['a\u0000b', true],
+      ['\u0000', true],
+      ['a\\u0000b', false], // a backslash, then the letters u0000
+      ['a\\\u0000b', true], // a backslash, then NUL
+      ['a\\\\u0000b', false],
+      ['巡查 \u0001 记录', false],
+      ['', false],
+    ] as const) {
+      expect(hasNulCharacter(JSON.stringify({ note: value })), JSON.stringify(value)).toBe(nul);
+      expect(hasNulCharacter(JSON.stringify([value])), JSON.stringify(value)).toBe(nul);
+    }
+    expect(hasNulCharacter(JSON.stringify({ ['k\u0000']: 1 }))).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * The push's batched visit insert (one jsonb parameter, columns derived in SQL) writes the very row
- * `visitToRow` describes, on PGlite and PostgreSQL; and PGlite's large text parameters, sent as bytes,
- * arrive as the same text.
+ * The push's batched visit insert (a jsonb array of fields and a json array of documents, columns
+ * derived in SQL) writes the very row `visitToRow` describes, on PGlite and PostgreSQL; and PGlite's
+ * large text parameters, sent as bytes, arrive as the same text.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';

@@ -12,6 +12,7 @@ import { migration as m0004 } from './migrations/0004_task_completion_note';
 import { migration as m0005 } from './migrations/0005_mutation_result_without_xid';
 import { migration as m0006 } from './migrations/0006_demo_password_checks';
 import { migration as m0007 } from './migrations/0007_coordinator_tombstones';
+import { migration as m0008 } from './migrations/0008_visit_doc_json';
 
 export interface Migration {
   id: number;
@@ -20,7 +21,7 @@ export interface Migration {
   statements: string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008];
 
 /** Arbitrary constant: "grid-patrol migrations". */
 const LOCK_KEY = 7_461_202_401;

@@ -4,7 +4,7 @@
  * out, and `release()` passes it on. Transactions work because Kysely keeps the connection for the
  * whole transaction.
  *
- * Large text parameters (a push batch's visits are one ~1 MB jsonb parameter) are handed to PGlite as
+ * Large text parameters (a push batch's visit documents are one ~1 MB json parameter) are handed to PGlite as
  * UTF-8 bytes in the binary format of their type: PGlite measures the UTF-8 length of a string
  * parameter with a JavaScript loop over every character, which cost more than a tenth of a push; Node
  * encodes the same bytes natively. The value PostgreSQL receives is the same text either way.

@@ -155,7 +155,7 @@ export interface VisitsTable extends Syncable {
   prev_hash: string | null;
   amends_visit_id: string | null;
   received_at: Generated<Date>;
-  /** The visit exactly as submitted: its hash is over these values, so they are returned verbatim. */
+  /** The visit exactly as submitted (json: its text verbatim): its hash is over these values, so they are returned verbatim. */
   doc: Json<Record<string, unknown>>;
   /** Server receipt time minus the device's `sentAt`, measured at push. */
   clock_offset_ms: ColumnType<string | null, number | null | undefined, number | null>;

@@ -25,3 +25,15 @@ export function visitJsonWithHash(canonicalWithoutHash: string, hash: string): s
   const members = canonicalWithoutHash.slice(1);
   return `{"hash":${JSON.stringify(hash)}${members === '}' ? '' : ','}${members}`;
 }
+
+/** `\u0000` in JSON text that is an escape, not an escaped backslash followed by "u0000". */
+const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/;
+
+/**
+ * Whether the JSON (as JSON.stringify writes it) holds a NUL character anywhere. PostgreSQL text and
+ * jsonb cannot hold one: the visit document is kept verbatim as `json`, which would, but any reading of
+ * it as text or jsonb (a report, an export) would then fail on that row. A field app never writes one.
+ */
+export function hasNulCharacter(json: string): boolean {
+  return json.includes('\\u0000') && NUL_ESCAPE.test(json);
+}

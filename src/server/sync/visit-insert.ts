@@ -1,13 +1,16 @@
 /**
  * The batched insert-if-absent of visits a push accepted (SPEC §8: visits are append-only).
  *
- * One statement per chunk with ONE jsonb parameter — the visits as the device sent them plus what the
- * server adds (scope keys, flags, clock offset, receipt time) — from which PostgreSQL derives the query
- * columns exactly as `visitToRow` (src/server/visits/rows.ts) does. Compared with a multi-row VALUES
- * of 23 parameters per row, the statement text stays small and constant, PostgreSQL parses and plans
- * a handful of expressions instead of 11,500 parameters, the driver serialises one string instead of
- * thousands, and the document is serialised once. It is plain SQL (no COPY): the same on PGlite and
- * PostgreSQL. tests/server/sync-visit-insert.test.ts checks it yields the very row `visitToRow` does.
+ * One statement per chunk with TWO parameters: a jsonb array of the few fields the query columns
+ * are derived from (plus what the server adds: scope keys, flags, clock offset, receipt time), and a
+ * json array of the documents, each the visit's JSON as it is stored (the `doc` column is `json`:
+ * the text verbatim, see migration 8). PostgreSQL derives the columns exactly as `visitToRow`
+ * (src/server/visits/rows.ts) does and pairs the two arrays by position. Compared with a multi-row
+ * VALUES of 23 parameters per row, the statement text stays small and constant, PostgreSQL parses and
+ * plans a handful of expressions instead of 11,500 parameters, the driver serialises two strings
+ * instead of thousands, and each document is serialised once and never converted. It is plain SQL
+ * (no COPY): the same on PGlite and PostgreSQL. tests/server/sync-visit-insert.test.ts checks it
+ * yields the very row `visitToRow` does.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Visit } from '../../domain/entities';
@@ -26,53 +29,81 @@ export interface VisitInsert {
 }
 
 /**
- * `d` is the visit document, the other keys are the server's. `ON CONFLICT (id) DO NOTHING RETURNING`
- * lets the caller see an id stored concurrently (fewer ids returned than rows sent).
+ * `f` holds the fields the columns come from, `d` the document. `ON CONFLICT (id) DO NOTHING
+ * RETURNING` lets the caller see an id stored concurrently (fewer ids returned than rows sent).
  */
 const INSERT_VISITS = `
   INSERT INTO visits (id, task_id, place_id, subject_ids, inspector_ids, shift, style, unannounced,
                       organization, started_at, ended_at, outcome, device_id, hash, prev_hash,
                       amends_visit_id, doc, county_id, township_id, grid_id, clock_offset_ms, flags, received_at)
-  SELECT (d->>'id')::uuid, (d->>'taskId')::uuid, (d->>'placeId')::uuid,
-         ARRAY(SELECT jsonb_array_elements_text(d->'subjectIds'))::uuid[],
-         ARRAY(SELECT jsonb_array_elements_text(d->'inspectorIds'))::uuid[],
-         d->>'shift', d->>'style', (d->'unannounced')::boolean, d->>'organization',
-         (d->>'startedAt')::timestamptz, (d->>'endedAt')::timestamptz, d->>'outcome', d->>'deviceId',
-         d->>'hash', d->>'prevHash', (d->>'amendsVisitId')::uuid, d,
-         (e->>'c')::uuid, (e->>'t')::uuid, (e->>'g')::uuid, (e->>'o')::bigint,
-         ARRAY(SELECT jsonb_array_elements_text(e->'f')), (e->>'r')::timestamptz
-  FROM jsonb_array_elements($1::jsonb) AS x(e), LATERAL (SELECT e->'d' AS d) AS v
+  SELECT (f->>'id')::uuid, (f->>'taskId')::uuid, (f->>'placeId')::uuid,
+         ARRAY(SELECT jsonb_array_elements_text(f->'subjectIds'))::uuid[],
+         ARRAY(SELECT jsonb_array_elements_text(f->'inspectorIds'))::uuid[],
+         f->>'shift', f->>'style', (f->'unannounced')::boolean, f->>'organization',
+         (f->>'startedAt')::timestamptz, (f->>'endedAt')::timestamptz, f->>'outcome', f->>'deviceId',
+         f->>'hash', f->>'prevHash', (f->>'amendsVisitId')::uuid, d,
+         (f->>'c')::uuid, (f->>'t')::uuid, (f->>'g')::uuid, (f->>'o')::bigint,
+         ARRAY(SELECT jsonb_array_elements_text(f->'f')), (f->>'r')::timestamptz
+  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(f, n)
+  JOIN json_array_elements($2::json) WITH ORDINALITY AS y(d, m) ON m = n
   ON CONFLICT (id) DO NOTHING
   RETURNING id`;
 
-const [BEFORE, AFTER] = INSERT_VISITS.split('$1') as [string, string];
+const [HEAD, REST] = INSERT_VISITS.split('$1') as [string, string];
+const [MIDDLE, TAIL] = REST.split('$2') as [string, string];
 
-/** The jsonb parameter: one array, each visit serialised once (or not at all when `json` is given). */
-export function visitInsertParam(rows: readonly VisitInsert[]): string {
-  let out = '[';
+/** The statement's parameters: the fields of each visit, and the documents, in the same order. */
+export interface VisitInsertParams {
+  fields: string;
+  docs: string;
+}
+
+/** The parameters of `rows`: each document serialised once (or not at all when `json` is given). */
+export function visitInsertParams(rows: readonly VisitInsert[]): VisitInsertParams {
+  let fields = '[';
+  let docs = '[';
   for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    const server = JSON.stringify({
-      c: r.keys.county_id,
-      t: r.keys.township_id,
-      g: r.keys.grid_id,
-      o: r.clockOffsetMs,
-      f: r.flags,
-      r: r.receivedAt.toISOString(),
-    });
-    out += `${i ? ',' : ''}{"d":${r.json ?? JSON.stringify(r.visit)},${server.slice(1)}`;
+    const { visit: v, keys, flags, clockOffsetMs, receivedAt, json } = rows[i]!;
+    const sep = i ? ',' : '';
+    fields +=
+      sep +
+      JSON.stringify({
+        id: v.id,
+        taskId: v.taskId,
+        placeId: v.placeId,
+        subjectIds: v.subjectIds,
+        inspectorIds: v.inspectorIds,
+        shift: v.shift,
+        style: v.style,
+        unannounced: v.unannounced,
+        organization: v.organization,
+        startedAt: v.startedAt,
+        endedAt: v.endedAt,
+        outcome: v.outcome,
+        deviceId: v.deviceId,
+        hash: v.hash,
+        prevHash: v.prevHash,
+        amendsVisitId: v.amendsVisitId,
+        c: keys.county_id,
+        t: keys.township_id,
+        g: keys.grid_id,
+        o: clockOffsetMs,
+        f: flags,
+        r: receivedAt.toISOString(),
+      });
+    docs += sep + (json ?? JSON.stringify(v));
   }
-  return out + ']';
+  return { fields: fields + ']', docs: docs + ']' };
 }
 
 /** Inserts the visits absent so far; returns how many were inserted (fewer: some id already existed). */
 export async function insertVisits(db: Kysely<Database>, rows: readonly VisitInsert[]): Promise<number> {
   if (rows.length === 0) return 0;
-  return insertVisitsParam(db, visitInsertParam(rows));
+  return insertVisitsWith(db, visitInsertParams(rows));
 }
 
-/** The same with the parameter already built (the raw-insert benchmark times the statement alone). */
-export async function insertVisitsParam(db: Kysely<Database>, param: string): Promise<number> {
-  const { rows } = await sql<{ id: string }>`${sql.raw(BEFORE)}${param}${sql.raw(AFTER)}`.execute(db);
+/** The same with the parameters already built (the raw-insert benchmark times the statement alone). */
+export async function insertVisitsWith(db: Kysely<Database>, params: VisitInsertParams): Promise<number> {
+  const { rows } = await sql<{ id: string }>`${sql.raw(HEAD)}${params.fields}${sql.raw(MIDDLE)}${params.docs}${sql.raw(TAIL)}`.execute(db);
   return rows.length;
 }

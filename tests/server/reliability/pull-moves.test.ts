@@ -16,7 +16,7 @@ describe.each(backends)('rows moving between scopes a device holds, on %s', (bac
   const moveVisit = (id: string, placeId: string, trx = db()) =>
     trx
       .updateTable('visits')
-      .set({ place_id: placeId, doc: sql`jsonb_set(doc, '{placeId}', to_jsonb(${placeId}::text))` })
+      .set({ place_id: placeId, doc: sql`jsonb_set(doc::jsonb, '{placeId}', to_jsonb(${placeId}::text))::json` })
       .where('id', '=', id)
       .execute();
 

@@ -7,7 +7,7 @@ import { isOpenSelfCheck, mayAmendVisit, validateAnswers, visitEvidence } from '
 import type { PlaceKind } from '../../../domain/enums';
 import { keysOf, placeForCaller } from '../access';
 import { attachEvidence, Rejection, type MutationContext, type MutationOutcome, type PrefetchKeys } from '../registry';
-import { canonicalVisit, visitJsonWithHash } from '../visit-hash';
+import { canonicalVisit, hasNulCharacter, visitJsonWithHash } from '../visit-hash';
 
 export function visitPrefetch(v: Visit): PrefetchKeys {
   return {
@@ -33,6 +33,7 @@ export async function storeVisit(ctx: MutationContext, visit: Visit): Promise<Mu
     throw new Rejection('visit_conflict', '已有一条编号相同但内容不同的检查记录，本条未保存');
   }
   if (hash !== visit.hash) throw new Rejection('hash_mismatch', '检查记录的校验值与内容不符，记录可能被改动，未保存');
+  if (hasNulCharacter(canonical)) throw new Rejection('invalid_text', '检查记录中含有无法保存的字符（NUL），未保存');
   if (!visit.inspectorIds.includes(me)) throw new Rejection('forbidden', '提交人不在本次检查的检查人员名单中');
   if (visit.deviceId !== viewer.deviceId) throw new Rejection('device_mismatch', '检查记录的设备标识与当前登录设备不一致');
 
