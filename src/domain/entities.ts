@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { caseSourceSchema, caseStatusSchema, itemKindSchema, ledgerActionSchema, placeKindSchema, regionLevelSchema, riskLevelSchema, roleSchema, shiftSchema, subjectCategorySchema, subjectKindSchema, subjectStatusSchema, taskOrganizationSchema, taskStatusSchema, taskStyleSchema, violationCategorySchema, visitOutcomeSchema } from './enum-schemas';
+import { withCanonicalKeys } from './canonical';
 import { SHA256_RE, UUID_RE } from './ids';
 import { isValidCreditCode, MASKED_ID_RE, isValidMobile } from './validators';
 
@@ -205,60 +206,70 @@ export type Task = z.infer<typeof taskSchema>;
 export const answerValueSchema = z.union([z.boolean(), z.number(), z.string(), z.null()]);
 export type AnswerValue = z.infer<typeof answerValueSchema>;
 
-export const answerSchema = z.strictObject({
-  itemCode: z.string(),
-  value: answerValueSchema,
-  note: z.string().max(TEXT_MAX.note).nullish(),
-  evidence: z.array(sha256Schema),
-  /** True when the value came from an automatic suggestion the inspector confirmed. */
-  suggested: z.boolean().optional(),
-});
+// The objects of a visit parse with their keys in canonical order (withCanonicalKeys): the server
+// hashes every visit it receives, and so takes the fast path of canonicalJson.
+export const answerSchema = z.strictObject(
+  withCanonicalKeys({
+    itemCode: z.string(),
+    value: answerValueSchema,
+    note: z.string().max(TEXT_MAX.note).nullish(),
+    evidence: z.array(sha256Schema),
+    /** True when the value came from an automatic suggestion the inspector confirmed. */
+    suggested: z.boolean().optional(),
+  }),
+);
 export type Answer = z.infer<typeof answerSchema>;
 
-export const findingSchema = z.strictObject({
-  category: violationCategorySchema,
-  description: z.string().min(1).max(TEXT_MAX.finding),
-  evidence: z.array(sha256Schema),
-});
+export const findingSchema = z.strictObject(
+  withCanonicalKeys({
+    category: violationCategorySchema,
+    description: z.string().min(1).max(TEXT_MAX.finding),
+    evidence: z.array(sha256Schema),
+  }),
+);
 export type Finding = z.infer<typeof findingSchema>;
 
-export const positionSchema = z.strictObject({
-  lat: latSchema,
-  lng: lngSchema,
-  accuracy: z.number().nonnegative(),
-  at: instantSchema,
-});
+export const positionSchema = z.strictObject(
+  withCanonicalKeys({
+    lat: latSchema,
+    lng: lngSchema,
+    accuracy: z.number().nonnegative(),
+    at: instantSchema,
+  }),
+);
 export type Position = z.infer<typeof positionSchema>;
 
-export const visitSchema = z.strictObject({
-  id: idSchema,
-  taskId: idSchema.nullish(),
-  placeId: idSchema,
-  subjectIds: z.array(idSchema),
-  inspectorIds: z.array(idSchema).min(1),
-  shift: shiftSchema,
-  shiftOverrideReason: z.string().max(TEXT_MAX.shiftOverrideReason).nullish(),
-  style: taskStyleSchema,
-  unannounced: z.boolean(),
-  organization: taskOrganizationSchema,
-  startedAt: instantSchema,
-  endedAt: instantSchema,
-  position: positionSchema.nullish(),
-  distanceM: z.number().nonnegative().nullish(),
-  templateId: idSchema,
-  templateVersion: z.number().int().positive(),
-  answers: z.array(answerSchema),
-  findings: z.array(findingSchema),
-  outcome: visitOutcomeSchema,
-  note: longText.nullish(),
-  deviceId: z.string().min(1).max(100),
-  clockOffsetMs: z.number().int().nullish(),
-  hash: sha256Schema,
-  prevHash: sha256Schema.nullable(),
-  amendsVisitId: idSchema.nullish(),
-  /** A building manager's self-check of their own premises (section K), not an inspection. */
-  selfCheck: z.boolean().optional(),
-});
+export const visitSchema = z.strictObject(
+  withCanonicalKeys({
+    id: idSchema,
+    taskId: idSchema.nullish(),
+    placeId: idSchema,
+    subjectIds: z.array(idSchema),
+    inspectorIds: z.array(idSchema).min(1),
+    shift: shiftSchema,
+    shiftOverrideReason: z.string().max(TEXT_MAX.shiftOverrideReason).nullish(),
+    style: taskStyleSchema,
+    unannounced: z.boolean(),
+    organization: taskOrganizationSchema,
+    startedAt: instantSchema,
+    endedAt: instantSchema,
+    position: positionSchema.nullish(),
+    distanceM: z.number().nonnegative().nullish(),
+    templateId: idSchema,
+    templateVersion: z.number().int().positive(),
+    answers: z.array(answerSchema),
+    findings: z.array(findingSchema),
+    outcome: visitOutcomeSchema,
+    note: longText.nullish(),
+    deviceId: z.string().min(1).max(100),
+    clockOffsetMs: z.number().int().nullish(),
+    hash: sha256Schema,
+    prevHash: sha256Schema.nullable(),
+    amendsVisitId: idSchema.nullish(),
+    /** A building manager's self-check of their own premises (section K), not an inspection. */
+    selfCheck: z.boolean().optional(),
+  }),
+);
 export type Visit = z.infer<typeof visitSchema>;
 
 export const caseEventSchema = z.strictObject({

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, sha256Hex, toHex, visitHash } from '../../src/domain/canonical';
+import { visitSchema } from '../../src/domain/entities';
+import { uuidv7 } from '../../src/domain/ids';
+import { makeVisit } from '../factories';
 
 describe('canonicalJson', () => {
   it('sorts keys recursively, keeps array order, adds no whitespace', () => {
@@ -63,6 +66,13 @@ function literalCanonical(value: unknown): string {
   return JSON.stringify(sortKeys(value)) ?? 'null';
 }
 
+/** `{a: {a: … {z: 1, y: 2}}}`, `depth` levels down: beyond the fast path's reach. */
+function deepest(depth: number): unknown {
+  let v: unknown = { z: 1, y: 2 };
+  for (let i = 0; i < depth; i++) v = { a: v };
+  return v;
+}
+
 const tricky: unknown[] = [
   null,
   true,
@@ -84,7 +94,26 @@ const tricky: unknown[] = [
   // Array-index keys: an object lists them first, by value, even after sorting.
   { '4294967295': 1, '4294967294': 2, '01': 3, '1': 4, '-1': 5, '1.5': 6, '0': 7, ' 1': 8, a: 9 },
   { arr: [{ k: undefined }, { k: null }] },
+  // Already in canonical order (the native serialiser writes these), and what must not take that path.
+  { a: 1, b: { c: [1, { d: null, e: 'x' }], f: '中' }, g: [] },
+  { '1': 'a', '2': { x: 1 }, a: 1, b: 2 },
+  { a: 1, b: { d: 1, c: 2 } },
+  { a: new Date(0), b: 1 },
+  { a: Object.assign(Object.create(null) as object, { y: 1, x: 2 }) },
+  { a: Object.assign(Object.create(null) as object, { x: 1, y: 2 }) },
+  { a: new String('boxed'), b: new Number(1) },
+  { a: new (class Point { x = 1; y = 2 })() },
+  { a: sparse() },
+  deepest(40),
 ];
+
+/** [1, <hole>, 3]: a hole serialises as null. */
+function sparse(): unknown[] {
+  const a: unknown[] = new Array(3);
+  a[0] = 1;
+  a[2] = 3;
+  return a;
+}
 
 
 describe('canonicalJson against the literal definition', () => {
@@ -92,6 +121,16 @@ describe('canonicalJson against the literal definition', () => {
     for (const v of tricky) expect(canonicalJson(v)).toBe(literalCanonical(v));
     // Repeated keys come from the quoted-key cache: still the same text.
     for (const v of tricky) expect(canonicalJson(v)).toBe(literalCanonical(v));
+  });
+
+  it('parses a visit into canonical key order, so that its canonical JSON is JSON.stringify of it', () => {
+    const visit = makeVisit({ placeId: uuidv7(), templateId: uuidv7(), inspectorIds: [uuidv7()], position: { lat: 27.7, lng: 106.9, accuracy: 8, at: '2025-05-12T02:00:00Z' } });
+    // Keys in reverse order at every level, as a device might send them.
+    const reversed = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(reversed) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)])) : v;
+    const parsed = visitSchema.parse(reversed(visit));
+    expect(JSON.stringify(parsed)).toBe(literalCanonical(parsed));
+    expect(canonicalJson(parsed)).toBe(literalCanonical(visit));
   });
 
   it('throws on a bigint as JSON.stringify does', () => {

@@ -39,6 +39,8 @@ function largeTextSerializers(pglite: PGlite): SerializerOptions {
   const out: SerializerOptions = {};
   for (const oid of [TEXT, VARCHAR, JSON_OID, JSONB]) {
     out[oid] = (value: unknown) => {
+      // Bytes already (the push's visit documents, visit-insert.ts): the UTF-8 text as it is.
+      if (value instanceof Uint8Array) return value as unknown as string;
       const base = pglite.serializers[oid];
       const text: unknown = base ? base(value) : String(value);
       // PGlite sends a byte array parameter as is, in binary format.

@@ -52,16 +52,25 @@ const INSERT_VISITS = `
 const [HEAD, REST] = INSERT_VISITS.split('$1') as [string, string];
 const [MIDDLE, TAIL] = REST.split('$2') as [string, string];
 
-/** The statement's parameters: the fields of each visit, and the documents, in the same order. */
+/**
+ * The statement's parameters: the fields of each visit, and the documents, in the same order. The
+ * documents go as UTF-8 bytes (json's binary input is its text, on PGlite and PostgreSQL alike): each
+ * visit's JSON is encoded on its own, so a megabyte of text mixing Chinese and ASCII is never joined
+ * into one string only to be flattened and encoded again by the driver.
+ */
 export interface VisitInsertParams {
   fields: string;
-  docs: string;
+  docs: Buffer;
 }
+
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
 
 /** The parameters of `rows`: each document serialised once (or not at all when `json` is given). */
 export function visitInsertParams(rows: readonly VisitInsert[]): VisitInsertParams {
   let fields = '[';
-  let docs = '[';
+  const docs: Buffer[] = [OPEN];
   for (let i = 0; i < rows.length; i++) {
     const { visit: v, keys, flags, clockOffsetMs, receivedAt, json } = rows[i]!;
     const sep = i ? ',' : '';
@@ -91,9 +100,11 @@ export function visitInsertParams(rows: readonly VisitInsert[]): VisitInsertPara
         f: flags,
         r: receivedAt.toISOString(),
       });
-    docs += sep + (json ?? JSON.stringify(v));
+    if (i) docs.push(COMMA);
+    docs.push(Buffer.from(json ?? JSON.stringify(v), 'utf8'));
   }
-  return { fields: fields + ']', docs: docs + ']' };
+  docs.push(CLOSE);
+  return { fields: fields + ']', docs: Buffer.concat(docs) };
 }
 
 /** Inserts the visits absent so far; returns how many were inserted (fewer: some id already existed). */
