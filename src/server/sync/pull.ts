@@ -23,7 +23,6 @@ import type { EntityName } from '../../domain/enums';
 import { PULL_PAGE_LIMIT } from '../../domain/transfer';
 import { caseForReader, ledgerEventForReader, placeForReader, subjectForReader, userForReader } from '../../domain/redaction';
 import type { Database } from '../db/schema';
-import { getMeta } from '../db/meta';
 import { AppError } from '../errors';
 import { caseFromRow } from '../cases/rows';
 import { placeFromRow } from '../places/rows';
@@ -307,22 +306,62 @@ async function liveRows(db: Kysely<Database>, sources: readonly Source[], live: 
 const compare = (a: Item, b: Item) =>
   a.xid < b.xid ? -1 : a.xid > b.xid ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : a.change.op === b.change.op ? 0 : a.change.op === 'put' ? -1 : 1;
 
-async function pullScope(
-  db: Kysely<Database>,
-  viewer: Viewer,
-  key: string,
-  scope: HeldScope | null,
-  cursor: string | null,
-  horizon: string,
-  limit: number,
-  held: Held,
-): Promise<{ items: Item[]; more: boolean }> {
+/** What one scope's page reads: its sources and tombstones, and the window past its cursor. */
+interface ScopePlan {
+  key: string;
+  cursor: string | null;
+  sources: Source[];
+  tombstones: Tombstones | null;
+  /** `(_xid, id)` past the cursor and below the horizon, for rows (`id`) and tombstones (`row_id`). */
+  window: RawBuilder<unknown>;
+  tombstoneWindow: RawBuilder<unknown>;
+}
+
+function scopePlan(viewer: Viewer, key: string, scope: HeldScope | null, cursor: string | null, horizon: string, held: Held): ScopePlan {
   const { sources, tombstones } = sourcesFor(viewer, key, scope, held);
   const after = cursor ? decodeCursor(cursor) : { xid: '0', id: NIL };
-  const window = sql`(t._xid, t.id) > (${after.xid}::xid8, ${after.id}::uuid) AND t._xid < ${horizon}::xid8`;
+  const windowOn = (id: string) =>
+    sql`(t._xid, ${sql.ref(`t.${id}`)}) > (${after.xid}::xid8, ${after.id}::uuid) AND t._xid < ${horizon}::xid8`;
+  // A snapshot (null cursor) holds only live rows: older tombstones concern rows it does not contain.
+  return { key, cursor, sources, tombstones: cursor ? tombstones : null, window: windowOn('id'), tombstoneWindow: windowOn('row_id') };
+}
+
+/** The EXISTS test of each source (then the tombstones) of a plan, in that order. */
+function probesOf(plan: ScopePlan): RawBuilder<unknown>[] {
+  const out = plan.sources.map((s) => sql`EXISTS (SELECT 1 FROM ${s.from} AND ${plan.window})`);
+  if (plan.tombstones) out.push(sql`EXISTS (SELECT 1 FROM tombstones t WHERE ${plan.tombstones.where} AND ${plan.tombstoneWindow})`);
+  return out;
+}
+
+/** Probes answered by one statement (each a few parameters; PostgreSQL takes at most 65,535). */
+const PROBES_PER_STATEMENT = 400;
+
+/**
+ * Which sources and tombstones of `plans` have anything in their window, as one flag list per plan
+ * (`probesOf` order). Most pulls of a device in the field find one or two of a scope's nine sources
+ * changed: asking which, in one statement for all scopes, spares the statements of the others, and
+ * each statement's round trip costs more than its index probe. The answer is exact: every statement
+ * of the pull reads the same snapshot.
+ */
+async function changedSources(db: Kysely<Database>, plans: readonly ScopePlan[]): Promise<boolean[][]> {
+  const probes = plans.flatMap(probesOf);
+  let flags = '';
+  for (let i = 0; i < probes.length; i += PROBES_PER_STATEMENT) {
+    // A flat ARRAY, not a chain of `||`: an expression nested 400 deep exhausts PGlite's stack.
+    const chunk = probes.slice(i, i + PROBES_PER_STATEMENT).map((p) => sql`(${p})::int`);
+    const { rows } = await sql<{ flags: string }>`SELECT array_to_string(ARRAY[${sql.join(chunk)}], '') AS flags`.execute(db);
+    flags += rows[0]!.flags;
+  }
+  let at = 0;
+  return plans.map((plan) => probesOf(plan).map(() => flags[at++] === '1'));
+}
+
+async function pullScope(db: Kysely<Database>, plan: ScopePlan, changed: readonly boolean[], limit: number): Promise<{ items: Item[]; more: boolean }> {
+  const { sources, tombstones, window } = plan;
   let more = false;
   const items: Item[] = [];
-  for (const s of sources) {
+  for (const [i, s] of sources.entries()) {
+    if (!changed[i]) continue;
     // The page is cut first, then projected: a sort below a computed column (the visit's doc::text)
     // would compute it for every row of the window, not only for the page.
     const { rows } = await sql<Row>`
@@ -332,12 +371,10 @@ async function pullScope(
     if (rows.length === limit) more = true;
     for (const r of rows) items.push({ xid: BigInt(r.xid_text), id: r.id, change: { entity: s.entity, op: 'put', id: r.id, data: s.map(r) } });
   }
-  // A snapshot (null cursor) holds only live rows: older tombstones concern rows it does not contain.
-  if (tombstones && cursor) {
+  if (tombstones && changed[sources.length]) {
     const { rows } = await sql<{ entity: EntityName; row_id: string; xid_text: string; live: boolean }>`
       SELECT t.entity, t.row_id, t._xid::text AS xid_text, ${tombstones.live ?? sql`false`} AS live FROM tombstones t
-      WHERE ${tombstones.where}
-        AND (t._xid, t.row_id) > (${after.xid}::xid8, ${after.id}::uuid) AND t._xid < ${horizon}::xid8
+      WHERE ${tombstones.where} AND ${plan.tombstoneWindow}
       ORDER BY t._xid, t.row_id LIMIT ${limit}`.execute(db);
     if (rows.length === limit) more = true;
     const current = await liveRows(db, sources, rows.filter((r) => r.live));
@@ -363,20 +400,25 @@ async function pullScope(
 }
 
 /**
- * The client's last mutation whose effects lie below the horizon (so this pull or an earlier one
+ * The pull's first statement, which takes its snapshot: the horizon (the snapshot's xmin), the epoch,
+ * and the client's last mutation whose effects lie below the horizon (so this pull or an earlier one
  * carries them). Every push transaction that advanced the client wrote one `sync_batch` row stamped
  * with its `_xid`; a batch at or above the horizon may have written rows this pull does not deliver
  * yet, so the answer stops just before the first seq of the earliest such batch. Otherwise every
  * batch the snapshot sees is below the horizon and `last_mutation_id` (read in the same snapshot) holds.
  */
-async function lastMutationBelow(db: Kysely<Database>, viewer: Viewer, clientId: string, horizon: string): Promise<number> {
-  const c = await db.selectFrom('sync_client').select(['user_id', 'last_mutation_id']).where('client_id', '=', clientId).executeTakeFirst();
-  if (!c) return 0;
-  if (c.user_id !== viewer.user.id) throw new AppError('forbidden', undefined, `client ${clientId} belongs to another user`);
-  const { rows } = await sql<{ seq: string | null }>`
-    SELECT min(first_seq)::text AS seq FROM sync_batch WHERE client_id = ${clientId} AND _xid >= ${horizon}::xid8`.execute(db);
-  const pending = rows[0]?.seq;
-  return pending == null ? Number(c.last_mutation_id) : Number(pending) - 1;
+async function pullHead(db: Kysely<Database>, viewer: Viewer, clientId: string): Promise<{ horizon: string; epoch: string; lastMutationId: number }> {
+  const { rows } = await sql<{ horizon: string; epoch: string | null; user_id: string | null; last: string | null; pending: string | null }>`
+    WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+    SELECT h.xmin::text AS horizon,
+           (SELECT m.value FROM meta m WHERE m.key = 'epoch') AS epoch,
+           c.user_id, c.last_mutation_id::text AS last,
+           (SELECT min(b.first_seq)::text FROM sync_batch b WHERE b.client_id = ${clientId} AND b._xid >= h.xmin) AS pending
+    FROM h LEFT JOIN sync_client c ON c.client_id = ${clientId}`.execute(db);
+  const r = rows[0]!;
+  if (r.user_id && r.user_id !== viewer.user.id) throw new AppError('forbidden', undefined, `client ${clientId} belongs to another user`);
+  const lastMutationId = !r.user_id ? 0 : r.pending != null ? Number(r.pending) - 1 : Number(r.last);
+  return { horizon: r.horizon, epoch: r.epoch ?? '', lastMutationId };
 }
 
 export async function pull(db: Kysely<Database>, viewer: Viewer, req: PullRequest): Promise<PullResult> {
@@ -385,9 +427,7 @@ export async function pull(db: Kysely<Database>, viewer: Viewer, req: PullReques
     .setIsolationLevel('repeatable read')
     .setAccessMode('read only')
     .execute(async (trx) => {
-      const { rows } = await sql<{ horizon: string }>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`.execute(trx);
-      const horizon = rows[0]!.horizon;
-      const epoch = (await getMeta(trx, 'epoch')) ?? '';
+      const { horizon, epoch, lastMutationId } = await pullHead(trx, viewer, req.clientId);
       const reset = req.epoch !== epoch;
       const scopes = await currentScopes(trx, viewer);
       const dropScopes = Object.keys(req.cursors).filter((k) => !scopes.has(k));
@@ -397,20 +437,21 @@ export async function pull(db: Kysely<Database>, viewer: Viewer, req: PullReques
         townships: [...new Set(grids.flatMap((s) => (s.townshipId ? [s.townshipId] : [])))],
         places: [...scopes].filter(([k, s]) => k.startsWith('place:') && s).map(([, s]) => s!.id),
       };
-      const lastMutationId = await lastMutationBelow(trx, viewer, req.clientId, horizon);
+      const plans = [...scopes].map(([key, scope]) => scopePlan(viewer, key, scope, reset ? null : (req.cursors[key] ?? null), horizon, held));
+      const changed = await changedSources(trx, plans);
 
       let budget = req.limit ?? PULL_PAGE_LIMIT;
       let hasMore = false;
       const cursors: Record<string, string | null> = {};
       const changes: PulledChange[] = [];
-      for (const [key, scope] of scopes) {
-        const cursor = reset ? null : (req.cursors[key] ?? null);
+      for (const [i, plan] of plans.entries()) {
+        const { key, cursor } = plan;
         if (budget === 0) {
           cursors[key] = cursor;
           hasMore = true;
           continue;
         }
-        const { items, more } = await pullScope(trx, viewer, key, scope, cursor, horizon, budget, held);
+        const { items, more } = await pullScope(trx, plan, changed[i]!, budget);
         const last = items[items.length - 1];
         cursors[key] = last ? encodeCursor(last.xid, last.id) : (cursor ?? START_CURSOR);
         for (const it of items) changes.push(it.change);
