@@ -85,6 +85,21 @@ describe.each(backends)('auth on %s', (backend) => {
     expect(res.json<{ error: { code: string } }>().error.code).toBe('session_expired');
   });
 
+  it('requests arriving together are read together, each as its own caller; a revoked one among them is refused', async () => {
+    const names = ['admin', 'coord0', 'worker0', 'manager0', 'worker1'] as const;
+    const sessions = await Promise.all(names.map((n) => ctx.login(n)));
+    const revoked = await ctx.login('coord1');
+    await sql`UPDATE sessions SET revoked_at = now() WHERE device_id = ${revoked.deviceId}`.execute(ctx.db.kysely);
+    // Sent in the same turn of the event loop: one batch (util/batch.ts), twice over for worker0.
+    const all = [...sessions, sessions[2]!, revoked];
+    const res = await Promise.all(all.map((s) => ctx.app.inject({ url: '/api/me', headers: s.headers })));
+    expect(res.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200, 200, 401]);
+    const me = res.slice(0, -1).map((r) => meResponseSchema.parse(r.json()));
+    expect(me.map((m) => m.user.username)).toEqual([...names, 'worker0']);
+    expect(me.map((m) => m.regionPath.length)).toEqual([1, 2, 4, 4, 4, 4]);
+    expect(me[3]!.regionPath.at(-1)!.id).toBe(me[3]!.region.id);
+  });
+
   it.each([
     ['admin', 'county_admin', 'county', 1],
     ['coord0', 'township_coordinator', 'township', 2],

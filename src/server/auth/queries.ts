@@ -49,7 +49,7 @@ export async function insertSession(
   return row.expires_at;
 }
 
-/** A session, whether it may be used, and its user (one query: every request authenticates). */
+/** A session, whether it may be used, and its user. */
 export type SessionWithUser = Omit<UserRow, 'password_hash'> & {
   token_hash: string;
   device_id: string;
@@ -58,7 +58,8 @@ export type SessionWithUser = Omit<UserRow, 'password_hash'> & {
   stale: boolean;
 };
 
-export async function findSession(db: Kysely<Database>, tokenHash: string): Promise<SessionWithUser | undefined> {
+/** The sessions of `tokenHashes` that exist, with their users (one query for a crowd of requests). */
+export async function findSessions(db: Kysely<Database>, tokenHashes: string[]): Promise<SessionWithUser[]> {
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -70,8 +71,8 @@ export async function findSession(db: Kysely<Database>, tokenHash: string): Prom
       sql<boolean>`sessions.revoked_at IS NOT NULL OR users.disabled_at IS NOT NULL`.as('revoked'),
       sql<boolean>`sessions.last_seen_at < now() - interval '5 minutes'`.as('stale'),
     ])
-    .where('sessions.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+    .where('sessions.token_hash', '=', sql<string>`ANY(${sql.val(tokenHashes)}::text[])`)
+    .execute();
 }
 
 export async function touchSession(db: Kysely<Database>, tokenHash: string): Promise<void> {

@@ -11,7 +11,8 @@ import { AppError } from '../errors';
 import { audit } from '../audit/log';
 import { iso } from '../db/time';
 import { userFromRow } from '../users/rows';
-import { regionPathOf, resolveScope, type Viewer } from '../scope/viewer';
+import { regionPathsOf, resolveScope, type Viewer } from '../scope/viewer';
+import { BatchLoader } from '../util/batch';
 import { dummyPasswordHash, verifyPassword } from './password';
 import * as q from './queries';
 
@@ -64,20 +65,46 @@ function bearerToken(request: FastifyRequest): string | null {
   return m ? m[1]! : null;
 }
 
-/** Resolves the caller of a request, or throws 401. */
+/** A session with its user, and the path from the county down to the user's region. */
+interface Caller {
+  session: q.SessionWithUser;
+  path: RegionRow[];
+}
+
+/** One loader per database: the callers of the requests that arrive together are read together. */
+const callerLoaders = new WeakMap<Kysely<Database>, BatchLoader<string, Caller>>();
+
+function callers(db: Kysely<Database>): BatchLoader<string, Caller> {
+  let loader = callerLoaders.get(db);
+  if (!loader) {
+    loader = new BatchLoader(async (tokenHashes) => {
+      const sessions = await q.findSessions(db, tokenHashes);
+      const paths = sessions.length ? await regionPathsOf(db, [...new Set(sessions.flatMap((s) => (s.region_id ? [s.region_id] : [])))]) : new Map<string, RegionRow[]>();
+      return new Map(sessions.map((s) => [s.token_hash, { session: s, path: (s.region_id && paths.get(s.region_id)) || [] }]));
+    });
+    callerLoaders.set(db, loader);
+  }
+  return loader;
+}
+
+/**
+ * Resolves the caller of a request, or throws 401. The session is read afresh for every request (a
+ * revoked session stops working at once); requests arriving together share the statements.
+ */
 export async function authenticate(db: Kysely<Database>, request: FastifyRequest): Promise<Viewer> {
   const token = bearerToken(request);
   if (!token) throw new AppError('unauthenticated', undefined, 'missing or malformed bearer token');
   const deviceId = request.headers[DEVICE_HEADER];
   const tokenHash = hashToken(token);
-  const session = await q.findSession(db, tokenHash);
+  const caller = await callers(db).load(tokenHash);
+  const session = caller?.session;
   if (!session || session.revoked) throw new AppError('unauthenticated', undefined, 'unknown or revoked session');
   if (session.expired) throw new AppError('session_expired');
   if (typeof deviceId !== 'string' || deviceId !== session.device_id) {
     throw new AppError('unauthenticated', undefined, 'device id does not match the session');
   }
   const user = userFromRow(session);
-  const path = await regionPathOf(db, user.regionId);
+  const path = caller.path;
   const region = path[path.length - 1];
   if (!region) throw new AppError('forbidden', undefined, `user ${user.id} has no region`);
   if (session.stale) await q.touchSession(db, tokenHash);

@@ -27,14 +27,25 @@ export interface Viewer {
 }
 
 export async function regionPathOf(db: Kysely<Database>, regionId: string): Promise<RegionRow[]> {
-  const { rows } = await sql<RegionRow>`
+  return (await regionPathsOf(db, [regionId])).get(regionId) ?? [];
+}
+
+/** The path from the county down to each of `regionIds` (one query), keyed by the region id. */
+export async function regionPathsOf(db: Kysely<Database>, regionIds: string[]): Promise<Map<string, RegionRow[]>> {
+  const { rows } = await sql<RegionRow & { start_id: string; depth: number }>`
     WITH RECURSIVE path AS (
-      SELECT r.*, 0 AS depth FROM regions r WHERE r.id = ${regionId}
+      SELECT r.*, r.id AS start_id, 0 AS depth FROM regions r WHERE r.id = ANY(${sql.val(regionIds)}::uuid[])
       UNION ALL
-      SELECT p.*, path.depth + 1 FROM regions p JOIN path ON p.id = path.parent_id
+      SELECT p.*, path.start_id, path.depth + 1 FROM regions p JOIN path ON p.id = path.parent_id
     )
-    SELECT * FROM path ORDER BY depth DESC`.execute(db);
-  return rows.map(({ depth: _d, ...r }: RegionRow & { depth?: number }) => r);
+    SELECT * FROM path ORDER BY start_id, depth DESC`.execute(db);
+  const out = new Map<string, RegionRow[]>();
+  for (const { start_id, depth: _d, ...r } of rows) {
+    const path = out.get(start_id) ?? [];
+    path.push(r);
+    out.set(start_id, path);
+  }
+  return out;
 }
 
 export async function gridIdsUnder(db: Kysely<Database>, regionId: string): Promise<string[]> {

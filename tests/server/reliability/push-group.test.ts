@@ -192,11 +192,13 @@ describe.each(backends)('group commit of pushes on %s', (backend) => {
     // with it the whole group's transaction fails.
     const removed: Viewer = { ...(await viewerOf(ctx, w3)), user: { ...(await viewerOf(ctx, w3)).user, id: newClientId() } };
     const [v0, va, vg, vb] = [await visitsBy(w2, 2, 1), await visitsBy(w0, 0, 2), await visitsBy(w3, 3, 1), await visitsBy(w1, 1, 2)];
+    // Queued in one go (no await between them): a push that fails early is already being awaited.
+    const [vw2, vw0, vw1] = [await viewerOf(ctx, w2), await viewerOf(ctx, w0), await viewerOf(ctx, w1)];
     const pushes = [
-      queue.push(await viewerOf(ctx, w2), { clientId: first, mutations: [submit(1, v0[0]!)] }),
-      queue.push(await viewerOf(ctx, w0), { clientId: a, mutations: va.map((v, i) => submit(i + 1, v)) }),
+      queue.push(vw2, { clientId: first, mutations: [submit(1, v0[0]!)] }),
+      queue.push(vw0, { clientId: a, mutations: va.map((v, i) => submit(i + 1, v)) }),
       queue.push(removed, { clientId: gone, mutations: [submit(1, vg[0]!)] }),
-      queue.push(await viewerOf(ctx, w1), { clientId: b, mutations: vb.map((v, i) => submit(i + 1, v)) }),
+      queue.push(vw1, { clientId: b, mutations: vb.map((v, i) => submit(i + 1, v)) }),
     ];
     const settled = await Promise.allSettled(pushes);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
