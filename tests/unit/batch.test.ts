@@ -38,4 +38,11 @@ describe('BatchLoader', () => {
     fail = false;
     expect(await loader.load('x')).toBe('X');
   });
+
+  it('rejects the callers of a loader that throws before returning a promise, never leaving them waiting', async () => {
+    const loader = new BatchLoader<string, string>(() => {
+      throw new Error('bad statement');
+    });
+    await expect(loader.load('x')).rejects.toThrow('bad statement');
+  });
 });

@@ -39,7 +39,8 @@ function largeTextSerializers(pglite: PGlite): SerializerOptions {
   const out: SerializerOptions = {};
   for (const oid of [TEXT, VARCHAR, JSON_OID, JSONB]) {
     out[oid] = (value: unknown) => {
-      // Bytes already (the push's visit documents, visit-insert.ts): the UTF-8 text as it is.
+      // Bytes already (the push's visit documents, visit-insert.ts) go as they are, in binary format, as
+      // node-postgres sends a Buffer: for text and json that is the UTF-8 text.
       if (value instanceof Uint8Array) return value as unknown as string;
       const base = pglite.serializers[oid];
       const text: unknown = base ? base(value) : String(value);

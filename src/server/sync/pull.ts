@@ -344,7 +344,8 @@ const PROBES_PER_STATEMENT = 400;
  * of the pull reads the same snapshot.
  */
 async function changedSources(db: Kysely<Database>, plans: readonly ScopePlan[]): Promise<boolean[][]> {
-  const probes = plans.flatMap(probesOf);
+  const perPlan = plans.map(probesOf);
+  const probes = perPlan.flat();
   let flags = '';
   for (let i = 0; i < probes.length; i += PROBES_PER_STATEMENT) {
     // A flat ARRAY, not a chain of `||`: an expression nested 400 deep exhausts PGlite's stack.
@@ -353,7 +354,7 @@ async function changedSources(db: Kysely<Database>, plans: readonly ScopePlan[])
     flags += rows[0]!.flags;
   }
   let at = 0;
-  return plans.map((plan) => probesOf(plan).map(() => flags[at++] === '1'));
+  return perPlan.map((list) => list.map(() => flags[at++] === '1'));
 }
 
 async function pullScope(db: Kysely<Database>, plan: ScopePlan, changed: readonly boolean[], limit: number): Promise<{ items: Item[]; more: boolean }> {

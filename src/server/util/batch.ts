@@ -32,7 +32,8 @@ export class BatchLoader<K, V> {
     this.#pending = new Map();
     for (let i = 0; i < all.length; i += this.maxBatch) {
       const batch = all.slice(i, i + this.maxBatch);
-      this.loadMany(batch.map(([key]) => key)).then(
+      // Called in a `then`: a loadMany that throws before returning its promise still rejects the batch.
+      Promise.resolve(batch.map(([key]) => key)).then(this.loadMany).then(
         (found) => {
           for (const [key, waiters] of batch) for (const w of waiters) w.resolve(found.get(key));
         },
