@@ -5,6 +5,7 @@
  * to one push at a time with the same outcome. The queue forms groups from the pushes waiting.
  */
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { sql } from 'kysely';
 import type { Visit } from '../../../src/domain/entities';
 import type { Mutation, PushResponse } from '../../../src/domain/sync';
@@ -183,6 +184,41 @@ describe.each(backends)('group commit of pushes on %s', (backend) => {
     const [x0, x1, x2, x3, x4] = clients.map((c) => xidOf.get(c));
     expect(new Set([x0, x1, x3])).toHaveProperty('size', 3);
     expect([x1 === x2, x3 === x4]).toEqual([true, true]);
+  });
+
+  it('calm: a pull waits while pushes wait for a group, and no longer than its limit', async () => {
+    // A push that holds the queue's only group until released, and two pushes waiting behind it.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const hold = {
+      name: 'test.hold@1',
+      args: z.strictObject({}),
+      async handle() {
+        await gate;
+        return {};
+      },
+    };
+    const queue = new PushQueue(ctx.db.kysely, { concurrency: 1, registry: MUTATIONS.with(hold) });
+    expect(await Promise.race([queue.calm(60_000).then(() => 'calm'), new Promise((r) => setTimeout(r, 50, 'waited'))])).toBe('calm');
+
+    const [vw0, vw1, vw2] = [await viewerOf(ctx, w0), await viewerOf(ctx, w1), await viewerOf(ctx, w2)];
+    const [va, vb] = [await visitsBy(w1, 1, 1), await visitsBy(w2, 2, 1)];
+    const events: string[] = [];
+    const held = queue.push(vw0, { clientId: newClientId(), mutations: [mutation(1, 'test.hold@1', {})] }).then(() => events.push('held'));
+    const waiting = [
+      queue.push(vw1, { clientId: newClientId(), mutations: [submit(1, va[0]!)] }).then(() => events.push('a')),
+      queue.push(vw2, { clientId: newClientId(), mutations: [submit(1, vb[0]!)] }).then(() => events.push('b')),
+    ];
+    const calm = queue.calm(60_000).then(() => events.push('calm'));
+    // The short limit ends the wait though both pushes still wait; the long one is still waiting.
+    await queue.calm(20);
+    expect(events).toEqual([]);
+
+    release();
+    await Promise.all([held, calm, ...waiting]);
+    // Calm as soon as the held push ended and the two were taken into the next group, before they were decided.
+    expect(events.slice(0, 2)).toEqual(['held', 'calm']);
+    expect(events.slice(2).sort()).toEqual(['a', 'b']);
   });
 
   it('a group whose transaction fails is tried again one push at a time: only the push at fault fails', async () => {
