@@ -8,6 +8,7 @@ import { uuidv7 } from '../../src/domain/ids';
 import type { Visit } from '../../src/domain/entities';
 import type { PushResponse } from '../../src/domain/sync';
 import { taskToRow } from '../../src/server/tasks/rows';
+import { templateToRow } from '../../src/server/templates/rows';
 import { makeTask } from '../factories';
 import { backends, countIds, useContext } from './harness';
 import { mutation, newClientId, pushOk, signedVisit, submit } from './reliability/helpers';
@@ -20,6 +21,22 @@ describe.each(backends)('domain rules on push on %s', (backend) => {
   const { ctx, sessions: [worker, coord, manager] } = useContext(backend, ['worker0', 'coord0', 'manager0']);
 
   const place = (i: number) => ctx.county.dataset.places[i]!;
+
+  it('refuses a visit on a checklist the server does not know, and takes it once the checklist is published', async () => {
+    const known = ctx.county.dataset.templates[0]!;
+    const later = { ...known, id: uuidv7(), code: `${known.code}-later` };
+    // A template in use is remembered by the server for all pushes; one it has not found is looked up again.
+    expect(outcomes(await pushOk(ctx, worker, newClientId(), [submit(1, await signedVisit(ctx, worker, { placeId: place(1).id }))]))).toEqual(['applied']);
+    const early = await signedVisit(ctx, worker, { placeId: place(1).id, templateId: later.id });
+    const refused = await pushOk(ctx, worker, newClientId(), [submit(1, early)]);
+    expect(refused.results[0]).toMatchObject({ status: 'rejected', code: 'template_not_found', reason: '检查表不存在或版本不符' });
+    expect(await countIds(ctx, 'visits', [early.id])).toBe(0);
+
+    await ctx.db.kysely.insertInto('checklist_templates').values(templateToRow(later)).execute();
+    const again = await signedVisit(ctx, worker, { placeId: place(1).id, templateId: later.id });
+    expect(outcomes(await pushOk(ctx, worker, newClientId(), [submit(1, again)]))).toEqual(['applied']);
+    expect(await countIds(ctx, 'visits', [again.id])).toBe(1);
+  });
 
   it('lets only the inspectors of a visit amend it, not a coordinator who may see it', async () => {
     const original = await signedVisit(ctx, worker, { placeId: place(1).id });

@@ -23,6 +23,19 @@ export interface VisitStub {
 
 const VISIT_STUB = ['id', 'hash', 'place_id', 'inspector_ids', 'grid_id'] as const;
 
+/**
+ * Checklist templates are immutable once published (SPEC §3): what a database holds under a template
+ * id never changes, so a process reads each template once for all its pushes instead of once a batch.
+ * Only templates found are kept (one may be published later); per database, as tests run several.
+ */
+const publishedByDb = new WeakMap<Kysely<Database>, Map<string, ChecklistTemplate>>();
+
+export function publishedTemplates(db: Kysely<Database>): Map<string, ChecklistTemplate> {
+  let m = publishedByDb.get(db);
+  if (!m) publishedByDb.set(db, (m = new Map<string, ChecklistTemplate>()));
+  return m;
+}
+
 export class Loaders {
   readonly #places = new Map<string, PlaceRow | null>();
   readonly #visits = new Map<string, VisitStub | null>();
@@ -35,9 +48,11 @@ export class Loaders {
    * routes count it: a row whose file was lost (a disk replaced, the blob directory restored apart from
    * the database) is a missing blob, so the mutation waits (transient) and the device sends it again.
    */
+  /** `published`: templates already read, shared by the pushes of one database (`publishedTemplates`). */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly bytes?: Pick<BlobStore, 'has'>,
+    private readonly published: Map<string, ChecklistTemplate> = new Map(),
   ) {}
 
   clear(): void {
@@ -48,7 +63,11 @@ export class Loaders {
     const fresh = <T>(ids: string[] | undefined, cache: Map<string, T>) => [...new Set(ids ?? [])].filter((id) => !cache.has(id));
     const places = fresh(keys.places, this.#places);
     const visits = fresh(keys.visits, this.#visits);
-    const templates = fresh(keys.templates, this.#templates);
+    const templates = fresh(keys.templates, this.#templates).filter((id) => {
+      const known = this.published.get(id);
+      if (known) this.#templates.set(id, known);
+      return !known;
+    });
     const tasks = fresh(keys.tasks, this.#tasks);
     const blobs = fresh(keys.blobs, this.#blobs);
     if (places.length) {
@@ -61,7 +80,9 @@ export class Loaders {
     }
     if (templates.length) {
       const rows = await this.db.selectFrom('checklist_templates').selectAll().where(anyId('id', templates)).execute();
-      remember(this.#templates, templates, rows.map(templateFromRow), (t) => t.id);
+      const found = rows.map(templateFromRow);
+      remember(this.#templates, templates, found, (t) => t.id);
+      for (const t of found) this.published.set(t.id, t);
     }
     if (tasks.length) {
       const rows = await this.db.selectFrom('tasks').selectAll().where(anyId('id', tasks)).execute();

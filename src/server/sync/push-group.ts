@@ -8,8 +8,9 @@
  * in arrival order.
  * - A push whose work is all append-only (visits: `deferrable` handlers, which only read and buffer
  *   rows) is decided in memory with the others. If their shared INSERT fails (a visit stored by
- *   another transaction meanwhile), the group's writes are rolled back to a savepoint and every
- *   push runs on its own, as below.
+ *   another transaction meanwhile), their writes are rolled back — to a savepoint, or the whole
+ *   transaction when they were the whole group, which is then tried again — and every one of them
+ *   runs on its own, as below.
  * - A push with a mutation that writes directly (a task start, a subject change), a push resending
  *   seqs already decided, or a second push of a client already in the group, runs on its own in the same transaction, inside a savepoint: its
  *   failure is its own and rolls back only its writes.
@@ -28,7 +29,7 @@ import type { PushRequest, PushResponse } from '../../domain/sync';
 import type { BlobStore } from '../blobs/store';
 import type { Database } from '../db/schema';
 import type { Viewer } from '../scope/viewer';
-import { Loaders } from './loaders';
+import { Loaders, publishedTemplates } from './loaders';
 import { MUTATIONS } from './mutations';
 import {
   advances,
@@ -81,85 +82,113 @@ interface Decided extends DecidedBatch {
  */
 export const GROUP_MUTATIONS = 100;
 
+/**
+ * Thrown out of a group's transaction when the one run it consisted of failed without a savepoint
+ * (see pushGroup): the transaction is rolled back and the group tried again, every push on its own.
+ */
+class RunFailed extends Error {}
+
+/** What a group does, in arrival order: runs of pushes decided together, and pushes on their own. */
+type Step = { run: Together[] } | { alone: number };
+
 /** Runs `items` in one transaction, each decided as `push` would decide it; results in item order. */
 export async function pushGroup(db: Kysely<Database>, items: readonly PushItem[], registry: MutationRegistry = MUTATIONS, blobs?: Pick<BlobStore, 'has'>): Promise<PushSettled[]> {
-  return db.transaction().execute(async (trx) => {
-    const settled: PushSettled[] = new Array<PushSettled>(items.length);
-    const { savepoint, release, rollbackTo } = savepoints(trx);
-    const clients = await lockClients(trx, items);
+  const templates = publishedTemplates(db);
+  const attempt = (everyAlone: boolean) =>
+    db.transaction().execute(async (trx) => {
+      const settled: PushSettled[] = new Array<PushSettled>(items.length);
+      const { savepoint, release, rollbackTo } = savepoints(trx);
+      const clients = await lockClients(trx, items);
 
-    /** A push on its own, under a savepoint: its failure rolls back only its writes. */
-    const alone = async (index: number) => {
-      await savepoint('one');
-      try {
-        settled[index] = { ok: true, value: await pushInTransaction(trx, items[index]!, registry, blobs) };
-        await release('one');
-      } catch (error) {
-        await rollbackTo('one');
-        await release('one');
-        settled[index] = { ok: false, error };
-      }
-    };
+      /** A push on its own, under a savepoint: its failure rolls back only its writes. */
+      const alone = async (index: number) => {
+        await savepoint('one');
+        try {
+          settled[index] = { ok: true, value: await pushInTransaction(trx, items[index]!, registry, blobs, templates) };
+          await release('one');
+        } catch (error) {
+          await rollbackTo('one');
+          await release('one');
+          settled[index] = { ok: false, error };
+        }
+      };
 
-    /** Append-only pushes decided together: one prefetch, one INSERT, one record; else each alone. */
-    const together = async (run: readonly Together[]) => {
-      await savepoint('grp');
-      try {
-        const load = new Loaders(trx, blobs);
-        await load.prefetch(mergeKeys(run.flatMap((t) => t.prepared), 0));
-        const decided: Decided[] = [];
-        for (const t of run) decided.push(await decide(trx, load, items[t.index]!, t));
-        await flushRows(
-          trx,
-          decided.flatMap((d) => d.rows),
-        );
-        await recordBatches(
-          trx,
-          decided.filter((d) => d.last >= d.first),
-        );
-        await release('grp');
-        for (const d of decided) settled[d.index] = settle(d);
-      } catch {
-        // Whatever failed (the shared INSERT met a row stored meanwhile, a read failed), each of these
-        // pushes now runs on its own, from a clean slate.
-        await rollbackTo('grp');
-        await release('grp');
-        for (const t of run) await alone(t.index);
-      }
-    };
+      /**
+       * Append-only pushes decided together: one prefetch, one INSERT, one record. If that fails, each
+       * push runs on its own: after a rollback to a savepoint, or (`guarded` false: the run is the whole
+       * group, and a savepoint would cost two round trips of every group for a rare case) in a new
+       * transaction.
+       */
+      const together = async (run: readonly Together[], guarded: boolean) => {
+        if (guarded) await savepoint('grp');
+        try {
+          const load = new Loaders(trx, blobs, templates);
+          await load.prefetch(mergeKeys(run.flatMap((t) => t.prepared), 0));
+          const decided: Decided[] = [];
+          for (const t of run) decided.push(await decide(trx, load, items[t.index]!, t));
+          await flushRows(
+            trx,
+            decided.flatMap((d) => d.rows),
+          );
+          await recordBatches(
+            trx,
+            decided.filter((d) => d.last >= d.first),
+          );
+          if (guarded) await release('grp');
+          for (const d of decided) settled[d.index] = settle(d);
+        } catch (error) {
+          // Whatever failed (the shared INSERT met a row stored meanwhile, a read failed), each of these
+          // pushes now runs on its own, from a clean slate.
+          if (!guarded) throw new RunFailed('the pushes could not go together', { cause: error });
+          await rollbackTo('grp');
+          await release('grp');
+          for (const t of run) await alone(t.index);
+        }
+      };
 
-    // In arrival order: the append-only pushes between two that must run alone go together, so a push
-    // never sees the effect of one that arrived after it (a task completed before the visit that was
-    // still to come, say).
-    let run: Together[] = [];
-    const seen = new Set<string>();
-    for (const [index, item] of items.entries()) {
-      const clientId = item.req.clientId;
-      const client = clients.get(clientId)!;
-      try {
-        checkClientOwner(client, item);
-      } catch (error) {
-        settled[index] = { ok: false, error };
-        continue;
+      // In arrival order: the append-only pushes between two that must run alone go together, so a
+      // push never sees the effect of one that arrived after it (a task completed before the visit
+      // that was still to come, say).
+      const steps: Step[] = [];
+      let run: Together[] = [];
+      const seen = new Set<string>();
+      for (const [index, item] of items.entries()) {
+        const clientId = item.req.clientId;
+        const client = clients.get(clientId)!;
+        try {
+          checkClientOwner(client, item);
+        } catch (error) {
+          settled[index] = { ok: false, error };
+          continue;
+        }
+        const prepared = prepareAll(item.req, registry);
+        const startLast = client.last_mutation_id;
+        const appendOnly = prepared.every((p) => p.rejection || p.spec!.deferrable);
+        // A push resending seqs already decided (its answer was lost) is rare: it runs alone, where
+        // their earlier rejections are looked up. So does a client's second push, which must start
+        // where its first left the client.
+        const resends = prepared.some((p) => p.m.seq <= startLast);
+        if (!everyAlone && appendOnly && !resends && !seen.has(clientId)) run.push({ index, prepared, startLast });
+        else {
+          if (run.length > 0) steps.push({ run });
+          run = [];
+          steps.push({ alone: index });
+        }
+        seen.add(clientId);
       }
-      const prepared = prepareAll(item.req, registry);
-      const startLast = client.last_mutation_id;
-      const appendOnly = prepared.every((p) => p.rejection || p.spec!.deferrable);
-      // A push resending seqs already decided (its answer was lost) is rare: it runs alone, where
-      // their earlier rejections are looked up. So does a client's second push, which must start
-      // where its first left the client.
-      const resends = prepared.some((p) => p.m.seq <= startLast);
-      if (appendOnly && !resends && !seen.has(clientId)) run.push({ index, prepared, startLast });
-      else {
-        if (run.length > 0) await together(run);
-        run = [];
-        await alone(index);
-      }
-      seen.add(clientId);
-    }
-    if (run.length > 0) await together(run);
-    return settled;
-  });
+      if (run.length > 0) steps.push({ run });
+
+      const only = steps.length === 1 ? steps[0]! : null;
+      if (only && 'run' in only) await together(only.run, false);
+      else for (const step of steps) await ('run' in step ? together(step.run, true) : alone(step.alone));
+      return settled;
+    });
+  try {
+    return await attempt(false);
+  } catch (error) {
+    if (!(error instanceof RunFailed)) throw error;
+    return attempt(true);
+  }
 }
 
 /**

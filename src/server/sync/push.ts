@@ -19,12 +19,13 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Mutation, PushRequest, PushResponse, PushResult } from '../../domain/sync';
+import type { ChecklistTemplate } from '../../domain/entities';
 import type { BlobStore } from '../blobs/store';
 import type { Database } from '../db/schema';
 import { AppError } from '../errors';
 import { auditRow, SYNC_PUSH_ACTION, type AuditedMutation, type SyncPushAudit } from '../audit/log';
 import type { Viewer } from '../scope/viewer';
-import { Loaders } from './loaders';
+import { Loaders, publishedTemplates } from './loaders';
 import { MUTATIONS } from './mutations';
 import {
   Rejection,
@@ -194,18 +195,24 @@ export async function lockClients(trx: Kysely<Database>, items: readonly PushIte
   if (unknown.length > 0) {
     const first = new Map<string, PushItem>();
     for (const i of items) if (!first.has(i.req.clientId)) first.set(i.req.clientId, i);
-    await trx
-      .insertInto('sync_client')
-      .values(
-        unknown.map((id) => {
-          const { viewer, req } = first.get(id)!;
-          const firstSeq = Math.min(...req.mutations.map((m) => m.seq));
-          return { client_id: id, user_id: viewer.user.id, device_id: viewer.deviceId, last_mutation_id: Math.max(0, firstSeq - 1) };
-        }),
-      )
-      .onConflict((oc) => oc.column('client_id').doNothing())
-      .execute();
-    remember(await select(unknown));
+    // The rows this statement inserts are this transaction's (locked until it ends); a client another
+    // transaction inserted meanwhile is not returned, and is read and locked as the others were.
+    remember(
+      await trx
+        .insertInto('sync_client')
+        .values(
+          unknown.map((id) => {
+            const { viewer, req } = first.get(id)!;
+            const firstSeq = Math.min(...req.mutations.map((m) => m.seq));
+            return { client_id: id, user_id: viewer.user.id, device_id: viewer.deviceId, last_mutation_id: Math.max(0, firstSeq - 1) };
+          }),
+        )
+        .onConflict((oc) => oc.column('client_id').doNothing())
+        .returning(['client_id', 'user_id', 'device_id', 'last_mutation_id'])
+        .execute(),
+    );
+    const raced = unknown.filter((id) => !rows.has(id));
+    if (raced.length > 0) remember(await select(raced));
   }
   for (const id of ids) if (!rows.has(id)) throw new Error(`sync client ${id} vanished`);
   return rows;
@@ -227,7 +234,7 @@ export interface PushOptions {
 
 export async function push(db: Kysely<Database>, viewer: Viewer, req: PushRequest, opts: PushOptions = {}): Promise<PushResponse> {
   const item: PushItem = { viewer, req, receivedAt: opts.now?.() ?? new Date() };
-  return db.transaction().execute((trx) => pushInTransaction(trx, item, opts.registry ?? MUTATIONS, opts.blobs));
+  return db.transaction().execute((trx) => pushInTransaction(trx, item, opts.registry ?? MUTATIONS, opts.blobs, publishedTemplates(db)));
 }
 
 /** The mutations of a push in seq order, each with its spec and parsed arguments or its rejection. */
@@ -252,14 +259,20 @@ function contextFor(trx: Kysely<Database>, item: PushItem, load: Loaders, m: Mut
 }
 
 /** One push inside a transaction of the caller's: its own (`push`) or a group's (push-group.ts). */
-export async function pushInTransaction(trx: Kysely<Database>, item: PushItem, registry: MutationRegistry, blobs?: Pick<BlobStore, 'has'>): Promise<PushResponse> {
+export async function pushInTransaction(
+  trx: Kysely<Database>,
+  item: PushItem,
+  registry: MutationRegistry,
+  blobs?: Pick<BlobStore, 'has'>,
+  templates?: Map<string, ChecklistTemplate>,
+): Promise<PushResponse> {
   const { req } = item;
   const prepared = prepareAll(req, registry);
   const client = (await lockClients(trx, [item])).get(req.clientId)!;
   checkClientOwner(client, item);
   const startLast = client.last_mutation_id;
   const earlier = await earlierRejections(trx, req.clientId, prepared, startLast);
-  const load = new Loaders(trx, blobs);
+  const load = new Loaders(trx, blobs, templates);
   await load.prefetch(mergeKeys(prepared, startLast));
 
   let last = startLast;

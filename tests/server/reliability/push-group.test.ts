@@ -126,9 +126,13 @@ describe.each(backends)('group commit of pushes on %s', (backend) => {
     expect(audits.map((r) => r.entity_id).sort()).toEqual([a, b, b, b, c, d].sort());
   });
 
-  it('falls back to one push at a time when the pushes cannot go together, with the same outcome', async () => {
-    // A read that fails once (as a concurrent change can make it): the group is rolled back to its
-    // savepoint and each push is decided alone, where it succeeds.
+  it.each([
+    ['the whole group', false],
+    ['a run beside a push on its own', true],
+  ])('falls back to one push at a time when the pushes cannot go together (%s), with the same outcome', async (_, withOther) => {
+    // A read that fails once (as a concurrent change can make it): the run's writes are rolled back —
+    // the whole transaction when the run was the whole group, which is tried again; else to the run's
+    // savepoint — and each of its pushes is decided alone, where it succeeds.
     let failures = 1;
     const glitch = {
       ...MUTATIONS.get('visit.submit@1')!,
@@ -139,23 +143,23 @@ describe.each(backends)('group commit of pushes on %s', (backend) => {
       },
     };
     const registry = MUTATIONS.with(glitch);
-    const [a, b] = [newClientId(), newClientId()];
+    const [a, b, other] = [newClientId(), newClientId(), newClientId()];
     const va = await visitsBy(w0, 0, 2);
     const vb = await visitsBy(w1, 1, 2);
-    const settled = await pushGroup(
-      ctx.db.kysely,
-      [await item(w0, a, [submit(1, va[0]!), mutation(2, 'test.glitchy-visit@1', { visit: va[1]! })]), await item(w1, b, vb.map((v, i) => submit(i + 1, v)))],
-      registry,
-    );
-    expect(settled.map((s) => value(s).results.map((r) => r.status))).toEqual([
-      ['applied', 'applied'],
-      ['applied', 'applied'],
-    ]);
+    const items = [await item(w0, a, [submit(1, va[0]!), mutation(2, 'test.glitchy-visit@1', { visit: va[1]! })]), await item(w1, b, vb.map((v, i) => submit(i + 1, v)))];
+    // A task start writes directly: its push runs on its own, after the run.
+    if (withOther) {
+      const mine = ctx.county.dataset.tasks.filter((t) => t.assigneeIds.includes(w2.userId)).map((t) => t.id);
+      const task = await ctx.db.kysely.selectFrom('tasks').select('id').where('id', 'in', mine).where('status', '=', 'assigned').executeTakeFirstOrThrow();
+      items.push(await item(w2, other, [mutation(1, 'task.start@1', { taskId: task.id, at: new Date().toISOString() })]));
+    }
+    const settled = await pushGroup(ctx.db.kysely, items, registry);
+    expect(settled.map((s) => value(s).results.map((r) => r.status))).toEqual([['applied', 'applied'], ['applied', 'applied'], ...(withOther ? [['applied']] : [])]);
     expect(await countIds(ctx, 'visits', [...va, ...vb].map((v) => v.id))).toBe(4);
     expect([await lastMutationIdOf(ctx, a), await lastMutationIdOf(ctx, b)]).toEqual([2, 2]);
-    // Decided alone: one batch row each, both in the group's transaction.
-    const rows = await xidsOf([a, b]);
-    expect(rows.length).toBe(2);
+    // Decided alone: one batch row each, all in one transaction.
+    const rows = await xidsOf(withOther ? [a, b, other] : [a, b]);
+    expect(rows.length).toBe(withOther ? 3 : 2);
     expect(new Set(rows.map((r) => r.xid)).size).toBe(1);
   });
 

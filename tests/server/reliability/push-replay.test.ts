@@ -1,14 +1,16 @@
 /**
- * A push batch whose buffered visit INSERT finds a row another transaction stored meanwhile
- * (PostgreSQL only: it needs a second connection holding that row uncommitted). The push rolls the
- * segment back and replays it one mutation per savepoint: the concurrent visit is a duplicate, every
- * other mutation is applied exactly once, and the batch goes on after the replay (here the flush
- * runs in mid-batch, before a task start, and the visits after it go the fast way again).
+ * Rows another transaction writes while a push is under way (PostgreSQL only: it needs a second
+ * connection holding them uncommitted). A new client registered meanwhile: the push waits for it and
+ * goes on from where that row has the client. A visit stored meanwhile: the push batch's buffered
+ * visit INSERT finds it, and the push rolls the segment back and replays it one mutation per
+ * savepoint: the concurrent visit is a duplicate, every other mutation is applied exactly once, and
+ * the batch goes on after the replay (here the flush runs in mid-batch, before a task start, and the
+ * visits after it go the fast way again).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { insertVisits } from '../../../src/server/sync/visit-insert';
-import { backends, setupContext, type Session, type TestContext } from '../harness';
+import { backends, countIds, setupContext, type Session, type TestContext } from '../harness';
 import { mutation, newClientId, pushOk, signedVisit, submit } from './helpers';
 
 describe.skipIf(!backends.includes('postgres'))('push replay after a concurrent insert, on postgres', () => {
@@ -23,16 +25,37 @@ describe.skipIf(!backends.includes('postgres'))('push replay after a concurrent 
   afterAll(() => ctx.close());
 
   /** Resolves once a statement of ours waits for a lock (the push's INSERT behind the held row). */
-  async function untilBlocked(): Promise<void> {
+  async function untilBlocked(insertInto = 'INSERT INTO visits'): Promise<void> {
     for (let i = 0; i < 500; i++) {
       const { rows } = await sql<{ n: number }>`
         SELECT count(*)::int AS n FROM pg_stat_activity
-        WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO visits%' AND datname = current_database()`.execute(ctx.db.kysely);
+        WHERE wait_event_type = 'Lock' AND query ILIKE ${`%${insertInto}%`} AND datname = current_database()`.execute(ctx.db.kysely);
       if (rows[0]!.n > 0) return;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     throw new Error('the push never waited for the concurrent row');
   }
+
+  it('a new client another transaction registers meanwhile: the push waits for it and goes on from its row', async () => {
+    const placeId = ctx.county.dataset.places[1]!.id;
+    const visits = await Promise.all(Array.from({ length: 2 }, () => signedVisit(ctx, worker, { placeId })));
+    const clientId = newClientId();
+    const user = await ctx.db.kysely.selectFrom('users').select('id').where('id', '=', workerId).executeTakeFirstOrThrow();
+    // The device's earlier push (seq 1) is being committed by another transaction as this one arrives.
+    let commit!: () => void;
+    const held = ctx.db.kysely.transaction().execute(async (trx) => {
+      await trx.insertInto('sync_client').values({ client_id: clientId, user_id: user.id, device_id: worker.deviceId, last_mutation_id: 1 }).execute();
+      await new Promise<void>((resolve) => (commit = resolve));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const pushed = pushOk(ctx, worker, clientId, [submit(1, visits[0]!), submit(2, visits[1]!)]);
+    await untilBlocked('into "sync_client"');
+    commit();
+    await held;
+    // Seq 1 was the other transaction's: a duplicate here, not inserted again; seq 2 is applied.
+    expect(await pushed).toEqual({ lastMutationId: 2, results: [{ seq: 1, status: 'duplicate' }, { seq: 2, status: 'applied' }] });
+    expect(await countIds(ctx, 'visits', [visits[0]!.id, visits[1]!.id])).toBe(1);
+  });
 
   it('replays the segment slowly: the concurrent visit is a duplicate, the others applied once', async () => {
     const placeId = ctx.county.dataset.places[1]!.id;
