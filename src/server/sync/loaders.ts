@@ -47,8 +47,8 @@ export class Loaders {
    * `bytes`: where blob bytes live. A blob counts as held only with its row AND its bytes, as the blob
    * routes count it: a row whose file was lost (a disk replaced, the blob directory restored apart from
    * the database) is a missing blob, so the mutation waits (transient) and the device sends it again.
+   * `published`: templates already read, shared by the pushes of one database (`publishedTemplates`).
    */
-  /** `published`: templates already read, shared by the pushes of one database (`publishedTemplates`). */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly bytes?: Pick<BlobStore, 'has'>,
