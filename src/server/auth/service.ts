@@ -79,8 +79,8 @@ function callers(db: Kysely<Database>): BatchLoader<string, Caller> {
   if (!loader) {
     loader = new BatchLoader(async (tokenHashes) => {
       const sessions = await q.findSessions(db, tokenHashes);
-      const paths = sessions.length ? await regionPathsOf(db, [...new Set(sessions.flatMap((s) => (s.region_id ? [s.region_id] : [])))]) : new Map<string, RegionRow[]>();
-      return new Map(sessions.map((s) => [s.token_hash, { session: s, path: (s.region_id && paths.get(s.region_id)) || [] }]));
+      const paths = sessions.length ? await regionPathsOf(db, [...new Set(sessions.map((s) => s.region_id))]) : new Map<string, RegionRow[]>();
+      return new Map(sessions.map((s) => [s.token_hash, { session: s, path: paths.get(s.region_id) ?? [] }]));
     });
     callerLoaders.set(db, loader);
   }

@@ -30,10 +30,19 @@ const VISIT_STUB = ['id', 'hash', 'place_id', 'inspector_ids', 'grid_id'] as con
  */
 const publishedByDb = new WeakMap<Kysely<Database>, Map<string, ChecklistTemplate>>();
 
-export function publishedTemplates(db: Kysely<Database>): Map<string, ChecklistTemplate> {
-  let m = publishedByDb.get(db);
-  if (!m) publishedByDb.set(db, (m = new Map<string, ChecklistTemplate>()));
-  return m;
+/** Where a push reads from besides its transaction. */
+export interface ReadSources {
+  /** Where blob bytes live (see Loaders); without it, a blob's row alone counts. */
+  blobs?: Pick<BlobStore, 'has'>;
+  /** The templates the pushes of this database have read so far (see above). */
+  templates: Map<string, ChecklistTemplate>;
+}
+
+/** The read sources of the pushes into `db` (the root database, not a transaction of it). */
+export function readSources(db: Kysely<Database>, blobs?: Pick<BlobStore, 'has'>): ReadSources {
+  let templates = publishedByDb.get(db);
+  if (!templates) publishedByDb.set(db, (templates = new Map<string, ChecklistTemplate>()));
+  return { blobs, templates };
 }
 
 export class Loaders {
@@ -44,15 +53,14 @@ export class Loaders {
   readonly #blobs = new Map<string, boolean>();
 
   /**
-   * `bytes`: where blob bytes live. A blob counts as held only with its row AND its bytes, as the blob
-   * routes count it: a row whose file was lost (a disk replaced, the blob directory restored apart from
-   * the database) is a missing blob, so the mutation waits (transient) and the device sends it again.
-   * `published`: templates already read, shared by the pushes of one database (`publishedTemplates`).
+   * `sources.blobs`: where blob bytes live. A blob counts as held only with its row AND its bytes, as
+   * the blob routes count it: a row whose file was lost (a disk replaced, the blob directory restored
+   * apart from the database) is a missing blob, so the mutation waits (transient) and the device sends
+   * it again. `sources.templates`: templates already read, shared by the pushes of one database.
    */
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly bytes?: Pick<BlobStore, 'has'>,
-    private readonly published: Map<string, ChecklistTemplate> = new Map(),
+    private readonly sources: ReadSources,
   ) {}
 
   clear(): void {
@@ -64,7 +72,7 @@ export class Loaders {
     const places = fresh(keys.places, this.#places);
     const visits = fresh(keys.visits, this.#visits);
     const templates = fresh(keys.templates, this.#templates).filter((id) => {
-      const known = this.published.get(id);
+      const known = this.sources.templates.get(id);
       if (known) this.#templates.set(id, known);
       return !known;
     });
@@ -82,7 +90,7 @@ export class Loaders {
       const rows = await this.db.selectFrom('checklist_templates').selectAll().where(anyId('id', templates)).execute();
       const found = rows.map(templateFromRow);
       remember(this.#templates, templates, found, (t) => t.id);
-      for (const t of found) this.published.set(t.id, t);
+      for (const t of found) this.sources.templates.set(t.id, t);
     }
     if (tasks.length) {
       const rows = await this.db.selectFrom('tasks').selectAll().where(anyId('id', tasks)).execute();
@@ -91,7 +99,7 @@ export class Loaders {
     if (blobs.length) {
       const rows = await this.db.selectFrom('blobs').select('sha256').where(anyId('sha256', blobs, 'text')).execute();
       const have = new Set(rows.map((r) => r.sha256));
-      const bytes = this.bytes;
+      const bytes = this.sources.blobs;
       if (bytes) {
         const stored = await Promise.all([...have].map(async (b) => [b, await bytes.has(b)] as const));
         for (const [b, ok] of stored) if (!ok) have.delete(b);

@@ -29,7 +29,7 @@ import type { PushRequest, PushResponse } from '../../domain/sync';
 import type { BlobStore } from '../blobs/store';
 import type { Database } from '../db/schema';
 import type { Viewer } from '../scope/viewer';
-import { Loaders, publishedTemplates } from './loaders';
+import { Loaders, readSources } from './loaders';
 import { MUTATIONS } from './mutations';
 import {
   advances,
@@ -93,7 +93,7 @@ type Step = { run: Together[] } | { alone: number };
 
 /** Runs `items` in one transaction, each decided as `push` would decide it; results in item order. */
 export async function pushGroup(db: Kysely<Database>, items: readonly PushItem[], registry: MutationRegistry = MUTATIONS, blobs?: Pick<BlobStore, 'has'>): Promise<PushSettled[]> {
-  const templates = publishedTemplates(db);
+  const sources = readSources(db, blobs);
   const attempt = (everyAlone: boolean) =>
     db.transaction().execute(async (trx) => {
       const settled: PushSettled[] = new Array<PushSettled>(items.length);
@@ -104,7 +104,7 @@ export async function pushGroup(db: Kysely<Database>, items: readonly PushItem[]
       const alone = async (index: number) => {
         await savepoint('one');
         try {
-          settled[index] = { ok: true, value: await pushInTransaction(trx, items[index]!, registry, blobs, templates) };
+          settled[index] = { ok: true, value: await pushInTransaction(trx, items[index]!, registry, sources) };
           await release('one');
         } catch (error) {
           await rollbackTo('one');
@@ -122,7 +122,7 @@ export async function pushGroup(db: Kysely<Database>, items: readonly PushItem[]
       const together = async (run: readonly Together[], guarded: boolean) => {
         if (guarded) await savepoint('grp');
         try {
-          const load = new Loaders(trx, blobs, templates);
+          const load = new Loaders(trx, sources);
           await load.prefetch(mergeKeys(run.flatMap((t) => t.prepared), 0));
           const decided: Decided[] = [];
           for (const t of run) decided.push(await decide(trx, load, items[t.index]!, t));

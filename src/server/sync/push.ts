@@ -19,13 +19,12 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Mutation, PushRequest, PushResponse, PushResult } from '../../domain/sync';
-import type { ChecklistTemplate } from '../../domain/entities';
 import type { BlobStore } from '../blobs/store';
 import type { Database } from '../db/schema';
 import { AppError } from '../errors';
 import { auditRow, SYNC_PUSH_ACTION, type AuditedMutation, type SyncPushAudit } from '../audit/log';
 import type { Viewer } from '../scope/viewer';
-import { Loaders, publishedTemplates } from './loaders';
+import { Loaders, readSources, type ReadSources } from './loaders';
 import { MUTATIONS } from './mutations';
 import {
   Rejection,
@@ -234,7 +233,7 @@ export interface PushOptions {
 
 export async function push(db: Kysely<Database>, viewer: Viewer, req: PushRequest, opts: PushOptions = {}): Promise<PushResponse> {
   const item: PushItem = { viewer, req, receivedAt: opts.now?.() ?? new Date() };
-  return db.transaction().execute((trx) => pushInTransaction(trx, item, opts.registry ?? MUTATIONS, opts.blobs, publishedTemplates(db)));
+  return db.transaction().execute((trx) => pushInTransaction(trx, item, opts.registry ?? MUTATIONS, readSources(db, opts.blobs)));
 }
 
 /** The mutations of a push in seq order, each with its spec and parsed arguments or its rejection. */
@@ -259,20 +258,14 @@ function contextFor(trx: Kysely<Database>, item: PushItem, load: Loaders, m: Mut
 }
 
 /** One push inside a transaction of the caller's: its own (`push`) or a group's (push-group.ts). */
-export async function pushInTransaction(
-  trx: Kysely<Database>,
-  item: PushItem,
-  registry: MutationRegistry,
-  blobs?: Pick<BlobStore, 'has'>,
-  templates?: Map<string, ChecklistTemplate>,
-): Promise<PushResponse> {
+export async function pushInTransaction(trx: Kysely<Database>, item: PushItem, registry: MutationRegistry, sources: ReadSources): Promise<PushResponse> {
   const { req } = item;
   const prepared = prepareAll(req, registry);
   const client = (await lockClients(trx, [item])).get(req.clientId)!;
   checkClientOwner(client, item);
   const startLast = client.last_mutation_id;
   const earlier = await earlierRejections(trx, req.clientId, prepared, startLast);
-  const load = new Loaders(trx, blobs, templates);
+  const load = new Loaders(trx, sources);
   await load.prefetch(mergeKeys(prepared, startLast));
 
   let last = startLast;
