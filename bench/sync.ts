@@ -30,6 +30,10 @@
  * taken compressed (fetch asks for gzip, as a browser over HTTP does). The request bodies are the
  * device's work and are prepared, as bytes, before the clock starts. `sync.push.http.plain` and
  * `sync.pull.http.plain` are the same without compression either way, as PouchDB sends and receives.
+ *
+ * The lines of our own phases also carry `ms`, the timed run's wall time, and `dbMs`, the part of it
+ * spent in database queries (see `dbClock`); `sync.ratio`'s `pushDbToRaw` sets the push's query time
+ * against the raw insert's whole time.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,7 +42,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
-import { sql } from 'kysely';
+import { sql, type KyselyConfig } from 'kysely';
 import { visitHash } from '../src/domain/canonical';
 import type { ChecklistTemplate, Visit } from '../src/domain/entities';
 import { uuidv7 } from '../src/domain/ids';
@@ -172,15 +176,38 @@ function line(o: Record<string, unknown>) {
   console.log(JSON.stringify(o));
 }
 
+/**
+ * Milliseconds spent in database queries, summed from Kysely's query log (each query from the moment
+ * it is handed to the driver until its result is back; inside a transaction the connection is already
+ * held, so no wait for it counts). On PGlite that is the database's own work, in this thread; the rest
+ * of a phase is JavaScript. It shows where a push's time goes beside the raw insert's, run by run.
+ */
+const dbClock = { ms: 0 };
+const logQueries: KyselyConfig['log'] = (event) => {
+  if (event.level === 'query') dbClock.ms += event.queryDurationMillis;
+};
+
+/** A rate, with the phase's wall time and the part of it spent in database queries. */
+interface Timed extends Rate {
+  ms: number;
+  dbMs: number;
+}
+
+async function measured(work: () => Promise<void>): Promise<Timed> {
+  const db0 = dbClock.ms;
+  const r = await measure(RECORDS, work);
+  return { ...r, ms: (RECORDS / r.perSec) * 1000, dbMs: dbClock.ms - db0 };
+}
+
 /** Pages of BATCH, each timed with the work that turns the visits into its statement. */
-function timed(run: (from: number, to: number) => Promise<void>): Promise<Rate> {
-  return measure(RECORDS, async () => {
+function timed(run: (from: number, to: number) => Promise<void>): Promise<Timed> {
+  return measured(async () => {
     for (let i = 0; i < RECORDS; i += BATCH) await run(i, Math.min(i + BATCH, RECORDS));
   });
 }
 
 /** A phase run once untimed, then again, timed; `reset` empties what the first run left. */
-async function warmedUp(phase: () => Promise<Rate>, reset: () => Promise<unknown>): Promise<Rate> {
+async function warmedUp(phase: () => Promise<Timed>, reset: () => Promise<unknown>): Promise<Timed> {
   await phase();
   await reset();
   return phase();
@@ -194,8 +221,8 @@ interface PulledPage {
 }
 
 /** Pulls pages of BATCH from a fresh start until the server has no more; every visit must arrive. */
-function pullToEnd(clientId: string, page: (request: PullRequest) => Promise<PulledPage>): Promise<Rate> {
-  return measure(RECORDS, async () => {
+function pullToEnd(clientId: string, page: (request: PullRequest) => Promise<PulledPage>): Promise<Timed> {
+  return measured(async () => {
     let request: PullRequest = { clientId, epoch: null, cursors: {}, limit: BATCH };
     let got = 0;
     for (;;) {
@@ -208,7 +235,11 @@ function pullToEnd(clientId: string, page: (request: PullRequest) => Promise<Pul
   });
 }
 
-const rate = (r: Rate) => ({ perSec: Math.round(r.perSec), cpuPerSec: Math.round(r.cpuPerSec) });
+const rate = (r: Rate | Timed) => ({
+  perSec: Math.round(r.perSec),
+  cpuPerSec: Math.round(r.cpuPerSec),
+  ...('dbMs' in r ? { ms: Math.round(r.ms), dbMs: Math.round(r.dbMs) } : {}),
+});
 
 /** The push request bodies of a new client (serialising them is the device's work, not the server's). */
 function bodiesFor(visits: readonly Visit[], clientId = uuidv7()): { clientId: string; bodies: Map<number, string> } {
@@ -225,7 +256,7 @@ function bodiesFor(visits: readonly Visit[], clientId = uuidv7()): { clientId: s
  * `compressed`: push bodies gzip-compressed and pull answers taken compressed, as the app does;
  * otherwise both plain.
  */
-async function overHttp(db: Db, visits: readonly Visit[], compressed: boolean, reset: () => Promise<unknown>): Promise<{ push: Rate; pull: Rate }> {
+async function overHttp(db: Db, visits: readonly Visit[], compressed: boolean, reset: () => Promise<unknown>): Promise<{ push: Timed; pull: Timed }> {
   const app = await buildApp(loadConfig({ NODE_ENV: 'test', DATA_DIR: './data/bench-unused' }), { db, clientDir: '/nonexistent', logger: false });
   try {
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -355,6 +386,9 @@ async function benchOn(label: 'pglite' | 'postgres', db: Db) {
     pushToRaw: ratio(pushed, raw),
     pullToRaw: ratio(pulled, raw),
     pushToRawCpu: +(pushed.cpuPerSec / raw.cpuPerSec).toFixed(2),
+    // The push's time in database queries over the raw insert's whole time: what the push would come
+    // to with no JavaScript of its own at all.
+    pushDbToRaw: +(pushed.dbMs / raw.ms).toFixed(2),
     ...(pouch
       ? {
           pushToPouchdb: ratio(http.push, pouch.push),
@@ -369,7 +403,7 @@ async function benchOn(label: 'pglite' | 'postgres', db: Db) {
 export async function run(): Promise<void> {
   // On disk, as the server keeps it (DATA_DIR/pg).
   const dir = mkdtempSync(join(tmpdir(), 'grid-patrol-bench-sync-'));
-  const lite = await openDb({ pgliteDir: join(dir, 'pg') });
+  const lite = await openDb({ pgliteDir: join(dir, 'pg'), log: logQueries });
   try {
     await benchOn('pglite', lite);
   } finally {
@@ -382,7 +416,7 @@ export async function run(): Promise<void> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
-  const db = await openDb({ databaseUrl: url, pgPoolConfig: { options: `-c search_path=${schema}` } });
+  const db = await openDb({ databaseUrl: url, pgPoolConfig: { options: `-c search_path=${schema}` }, log: logQueries });
   try {
     await benchOn('postgres', db);
   } finally {

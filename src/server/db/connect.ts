@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type KyselyConfig } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 import { PGlitePool } from './pglite-pool';
@@ -24,6 +24,8 @@ export interface OpenOptions {
   pgliteDir?: string | undefined;
   /** Extra pg pool options (tests use `options: '-c search_path=…'`). */
   pgPoolConfig?: pg.PoolConfig;
+  /** Kysely's query log (the sync benchmark sums the time spent in queries). */
+  log?: KyselyConfig['log'];
 }
 
 export async function openDb(opts: OpenOptions): Promise<Db> {
@@ -31,7 +33,7 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, ...opts.pgPoolConfig });
     // An idle client losing its server must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
-    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(opts.log ? { log: opts.log } : {}) });
     return { kysely, kind: 'postgres', close: () => kysely.destroy() };
   }
   const { PGlite } = await import('@electric-sql/pglite');
@@ -39,7 +41,7 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
   const pglite = opts.pgliteDir ? new PGlite(opts.pgliteDir) : new PGlite();
   await pglite.waitReady;
   const pool = new PGlitePool(pglite);
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(opts.log ? { log: opts.log } : {}) });
   return { kysely, kind: 'pglite', close: () => kysely.destroy() };
 }
 
