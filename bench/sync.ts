@@ -14,7 +14,9 @@
  * json array of the documents (the statement the push itself uses, visit-insert.ts). Each timing includes turning the visit objects into the
  * statement's parameters. Before each phase the table is emptied with TRUNCATE, so every phase starts
  * from the same empty table. Every phase runs twice, untimed and then timed, as the PouchDB side does:
- * the timed run measures code the process has already compiled, whichever phase comes first.
+ * the timed run measures code the process has already compiled, whichever phase comes first. The push
+ * and the raw INSERT … SELECT it is compared with are then timed in ROUNDS alternating rounds, and
+ * report their median round.
  *
  * The comparison the §12 budget names (bench/pouchdb.ts, on the PGlite run only): the same visits as
  * PouchDB 9 documents (`_id` = the visit's id, its other fields as they are) replicated with
@@ -199,6 +201,18 @@ async function measured(work: () => Promise<void>): Promise<Timed> {
   return { ...r, ms: (RECORDS / r.perSec) * 1000, dbMs: dbClock.ms - db0 };
 }
 
+/**
+ * Timed rounds of the raw insert and of the push, alternating, after one untimed run of each: this
+ * machine's speed drifts by tens of percent within a minute, so each round sets a push against the
+ * raw insert run just before it (`pushToRawRounds`), and their figures are the median round's.
+ */
+const ROUNDS = 3;
+
+/** The round with the median rate (its wall and query times with it). */
+function median(rounds: readonly Timed[]): Timed {
+  return [...rounds].sort((a, b) => a.perSec - b.perSec)[rounds.length >> 1]!;
+}
+
 /** Pages of BATCH, each timed with the work that turns the visits into its statement. */
 function timed(run: (from: number, to: number) => Promise<void>): Promise<Timed> {
   return measured(async () => {
@@ -321,19 +335,14 @@ async function benchOn(label: 'pglite' | 'postgres', db: Db) {
     empty,
   );
   await empty();
-  const select = await warmedUp(
-    () =>
-      timed(async (a, b) => {
-        await insertVisitsWith(db.kysely, visitInsertParams(inserts.slice(a, b)));
-      }),
-    empty,
-  );
-  await empty();
-  const raw = select.perSec >= values.perSec ? select : values;
-  const rawMethod = raw === select ? 'insertSelect' : 'multiRowValues';
 
+  // The raw insert the push itself uses and the push, in rounds that alternate (see ROUNDS).
+  const rawRound = () =>
+    timed(async (a, b) => {
+      await insertVisitsWith(db.kysely, visitInsertParams(inserts.slice(a, b)));
+    });
   let clientId = '';
-  const pushed = await warmedUp(() => {
+  const pushRound = () => {
     const prepared = bodiesFor(visits);
     clientId = prepared.clientId;
     return timed(async (a) => {
@@ -341,7 +350,23 @@ async function benchOn(label: 'pglite' | 'postgres', db: Db) {
       const res = await push(db.kysely, viewer, pushRequestSchema.parse(JSON.parse(prepared.bodies.get(a)!)));
       if (res.results.some((r) => r.status !== 'applied')) throw new Error(`push failed: ${JSON.stringify(res.results.find((r) => r.status !== 'applied'))}`);
     });
-  }, empty);
+  };
+  await rawRound();
+  await empty();
+  await pushRound();
+  const selects: Timed[] = [];
+  const pushes: Timed[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    await empty();
+    selects.push(await rawRound());
+    await empty();
+    pushes.push(await pushRound()); // the last round's visits stay for the pulls
+  }
+  const select = median(selects);
+  const pushed = median(pushes);
+  const raw = select.perSec >= values.perSec ? select : values;
+  const rawMethod = raw === select ? 'insertSelect' : 'multiRowValues';
+  const pushToRawRounds = pushes.map((p, r) => +(p.perSec / Math.max(selects[r]!.perSec, values.perSec)).toFixed(2));
 
   const pulled = await warmedUp(
     () =>
@@ -365,10 +390,11 @@ async function benchOn(label: 'pglite' | 'postgres', db: Db) {
   const pouch = label === 'pglite' ? await pouchRates(visits, BATCH) : null;
 
   const common = { db: label, records: RECORDS, bytesPerRecord };
-  line({ bench: 'sync.rawInsert', ...common, method: rawMethod, ...rate(raw) });
+  const rounds = (list: readonly Timed[]) => ({ rounds: list.length, perSecRounds: list.map((r) => Math.round(r.perSec)) });
+  line({ bench: 'sync.rawInsert', ...common, method: rawMethod, ...rate(raw), ...(raw === select ? rounds(selects) : {}) });
   line({ bench: 'sync.rawInsert.multiRowValues', ...common, ...rate(values) });
-  line({ bench: 'sync.rawInsert.insertSelect', ...common, ...rate(select) });
-  line({ bench: 'sync.push', ...common, ...rate(pushed) });
+  line({ bench: 'sync.rawInsert.insertSelect', ...common, ...rate(select), ...rounds(selects) });
+  line({ bench: 'sync.push', ...common, ...rate(pushed), ...rounds(pushes) });
   line({ bench: 'sync.pull', ...common, ...rate(pulled) });
   line({ bench: 'sync.push.http', ...common, compressed: true, ...rate(http.push) });
   line({ bench: 'sync.pull.http', ...common, compressed: true, ...rate(http.pull) });
@@ -384,10 +410,11 @@ async function benchOn(label: 'pglite' | 'postgres', db: Db) {
     bench: 'sync.ratio',
     db: label,
     pushToRaw: ratio(pushed, raw),
+    pushToRawRounds,
     pullToRaw: ratio(pulled, raw),
     pushToRawCpu: +(pushed.cpuPerSec / raw.cpuPerSec).toFixed(2),
-    // The push's time in database queries over the raw insert's whole time: what the push would come
-    // to with no JavaScript of its own at all.
+    // The push's time in database queries over the raw insert's whole time: near 1, the database does
+    // no more for a push than for the raw insert, and the rest of the push's time is its JavaScript.
     pushDbToRaw: +(pushed.dbMs / raw.ms).toFixed(2),
     ...(pouch
       ? {
