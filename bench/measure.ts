@@ -3,6 +3,8 @@ import { performance } from 'node:perf_hooks';
 
 export interface Rate {
   perSec: number;
+  /** The wall time of the work. */
+  ms: number;
   /** Records per CPU second of this process: where the database or server runs in it too, this figure
    *  is steadier than wall time on a shared machine (it leaves other processes' CPU out). */
   cpuPerSec: number;
@@ -14,5 +16,6 @@ export async function measure(records: number, work: () => Promise<void>): Promi
   const c0 = process.cpuUsage();
   await work();
   const cpu = process.cpuUsage(c0);
-  return { perSec: records / ((performance.now() - t0) / 1000), cpuPerSec: records / ((cpu.user + cpu.system) / 1e6) };
+  const ms = performance.now() - t0;
+  return { perSec: records / (ms / 1000), ms, cpuPerSec: records / ((cpu.user + cpu.system) / 1e6) };
 }

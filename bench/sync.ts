@@ -33,8 +33,8 @@
  * device's work and are prepared, as bytes, before the clock starts. `sync.push.http.plain` and
  * `sync.pull.http.plain` are the same without compression either way, as PouchDB sends and receives.
  *
- * The lines of our own phases also carry `ms`, the timed run's wall time, and `dbMs`, the part of it
- * spent in database queries (see `dbClock`); `sync.ratio`'s `pushDbToRaw` sets the push's query time
+ * Every line carries `ms`, the timed run's wall time; our own phases' lines also `dbMs`, the part of
+ * it spent in database queries (see `dbClock`); `sync.ratio`'s `pushDbToRaw` sets the push's query time
  * against the raw insert's whole time.
  */
 import { randomBytes } from 'node:crypto';
@@ -189,16 +189,15 @@ const logQueries: KyselyConfig['log'] = (event) => {
   if (event.level === 'query') dbClock.ms += event.queryDurationMillis;
 };
 
-/** A rate, with the phase's wall time and the part of it spent in database queries. */
+/** A rate, with the part of its wall time spent in database queries. */
 interface Timed extends Rate {
-  ms: number;
   dbMs: number;
 }
 
 async function measured(work: () => Promise<void>): Promise<Timed> {
   const db0 = dbClock.ms;
   const r = await measure(RECORDS, work);
-  return { ...r, ms: (RECORDS / r.perSec) * 1000, dbMs: dbClock.ms - db0 };
+  return { ...r, dbMs: dbClock.ms - db0 };
 }
 
 /**
@@ -252,7 +251,8 @@ function pullToEnd(clientId: string, page: (request: PullRequest) => Promise<Pul
 const rate = (r: Rate | Timed) => ({
   perSec: Math.round(r.perSec),
   cpuPerSec: Math.round(r.cpuPerSec),
-  ...('dbMs' in r ? { ms: Math.round(r.ms), dbMs: Math.round(r.dbMs) } : {}),
+  ms: Math.round(r.ms),
+  ...('dbMs' in r ? { dbMs: Math.round(r.dbMs) } : {}),
 });
 
 /** The push request bodies of a new client (serialising them is the device's work, not the server's). */

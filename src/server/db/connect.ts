@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect, type KyselyConfig } from 'kysely';
+import { Kysely, PostgresDialect, type KyselyConfig, type PostgresDialectConfig } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 import { PGlitePool } from './pglite-pool';
@@ -29,11 +29,12 @@ export interface OpenOptions {
 }
 
 export async function openDb(opts: OpenOptions): Promise<Db> {
+  const kyselyOver = (pool: PostgresDialectConfig['pool']) => new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(opts.log ? { log: opts.log } : {}) });
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, ...opts.pgPoolConfig });
     // An idle client losing its server must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
-    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(opts.log ? { log: opts.log } : {}) });
+    const kysely = kyselyOver(pool);
     return { kysely, kind: 'postgres', close: () => kysely.destroy() };
   }
   const { PGlite } = await import('@electric-sql/pglite');
@@ -41,7 +42,7 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
   const pglite = opts.pgliteDir ? new PGlite(opts.pgliteDir) : new PGlite();
   await pglite.waitReady;
   const pool = new PGlitePool(pglite);
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(opts.log ? { log: opts.log } : {}) });
+  const kysely = kyselyOver(pool);
   return { kysely, kind: 'pglite', close: () => kysely.destroy() };
 }
 

@@ -71,11 +71,13 @@ export class Loaders {
     const fresh = <T>(ids: string[] | undefined, cache: Map<string, T>) => [...new Set(ids ?? [])].filter((id) => !cache.has(id));
     const places = fresh(keys.places, this.#places);
     const visits = fresh(keys.visits, this.#visits);
-    const templates = fresh(keys.templates, this.#templates).filter((id) => {
+    // Templates some push of this database has read already are taken from there, not read again.
+    const templates: string[] = [];
+    for (const id of fresh(keys.templates, this.#templates)) {
       const known = this.sources.templates.get(id);
       if (known) this.#templates.set(id, known);
-      return !known;
-    });
+      else templates.push(id);
+    }
     const tasks = fresh(keys.tasks, this.#tasks);
     const blobs = fresh(keys.blobs, this.#blobs);
     if (places.length) {

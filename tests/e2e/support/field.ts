@@ -14,10 +14,9 @@ export const DEMO_PASSWORD = 'demo1234';
 export const SERVER_DOWN: RegExp[] = [
   /Failed to load resource: net::ERR_CONNECTION_REFUSED/,
   /Failed to load resource: net::ERR_FAILED/,
-  // A request in flight, or on a kept-alive connection, when the server stops: reset or left unanswered
-  // rather than refused (seen once in CI, 2026-12-07).
+  // A request in flight, or on a kept-alive connection, when the server stops: reset rather than
+  // refused (seen once in CI, 2026-12-07).
   /Failed to load resource: net::ERR_CONNECTION_RESET/,
-  /Failed to load resource: net::ERR_EMPTY_RESPONSE/,
 ];
 
 /**
