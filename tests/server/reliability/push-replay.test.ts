@@ -5,7 +5,8 @@
  * visit INSERT finds it, and the push rolls the segment back and replays it one mutation per
  * savepoint: the concurrent visit is a duplicate, every other mutation is applied exactly once, and
  * the batch goes on after the replay (here the flush runs in mid-batch, before a task start, and the
- * visits after it go the fast way again).
+ * visits after it go the fast way again). The same when the failing chunk is one of several sent while
+ * the later visits are decided (a push larger than the pipeline's chunk).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -104,6 +105,42 @@ describe.skipIf(!backends.includes('postgres'))('push replay after a concurrent 
     const batches = await ctx.db.kysely.selectFrom('sync_batch').select(['first_seq', 'last_seq', 'applied', 'duplicates']).where('client_id', '=', clientId).execute();
     expect(batches.map((b) => ({ ...b, first_seq: Number(b.first_seq), last_seq: Number(b.last_seq) }))).toEqual([
       { first_seq: 1, last_seq: 6, applied: 5, duplicates: 1 },
+    ]);
+  });
+
+  it('a chunk of visits written while the later ones are decided meets a concurrent visit: the whole segment is replayed, each visit stored once', async () => {
+    const placeId = ctx.county.dataset.places[1]!.id;
+    // More visits than one chunk of the pipeline (push.ts, PIPELINE_ROWS): the first chunk, holding the
+    // concurrent visit, waits for its lock while the rest are decided and sent behind it.
+    const visits = await Promise.all(Array.from({ length: 250 }, () => signedVisit(ctx, worker, { placeId })));
+    const keys = await ctx.db.kysely.selectFrom('places').select(['county_id', 'township_id', 'grid_id']).where('id', '=', placeId).executeTakeFirstOrThrow();
+    const concurrent = 40;
+    let commit!: () => void;
+    const held = ctx.db.kysely.transaction().execute(async (trx) => {
+      await insertVisits(trx, [{ visit: visits[concurrent]!, keys, flags: [], clockOffsetMs: null, receivedAt: new Date() }]);
+      await new Promise<void>((resolve) => (commit = resolve));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const clientId = newClientId();
+    const pushed = pushOk(ctx, worker, clientId, visits.map((v, i) => submit(i + 1, v)));
+    await untilBlocked();
+    commit();
+    await held;
+    const res = await pushed;
+
+    expect(res.lastMutationId).toBe(250);
+    expect(res.results).toEqual(visits.map((_, i) => ({ seq: i + 1, status: i === concurrent ? 'duplicate' : 'applied' })));
+    const stored = await ctx.db.kysely
+      .selectFrom('visits')
+      .select(['id', sql<number>`count(*) OVER (PARTITION BY id)::int`.as('copies')])
+      .where('id', 'in', visits.map((v) => v.id))
+      .execute();
+    expect(stored).toHaveLength(250);
+    expect(stored.every((r) => r.copies === 1)).toBe(true);
+    const batches = await ctx.db.kysely.selectFrom('sync_batch').select(['first_seq', 'last_seq', 'applied', 'duplicates']).where('client_id', '=', clientId).execute();
+    expect(batches.map((b) => ({ ...b, first_seq: Number(b.first_seq), last_seq: Number(b.last_seq) }))).toEqual([
+      { first_seq: 1, last_seq: 250, applied: 249, duplicates: 1 },
     ]);
   });
 });
