@@ -181,8 +181,10 @@ function line(o: Record<string, unknown>) {
 /**
  * Milliseconds spent in database queries, summed from Kysely's query log (each query from the moment
  * it is handed to the driver until its result is back; inside a transaction the connection is already
- * held, so no wait for it counts). On PGlite that is the database's own work, in this thread; the rest
- * of a phase is JavaScript. It shows where a push's time goes beside the raw insert's, run by run.
+ * held, so no wait for it counts). On PGlite that is the database's own work, in this thread, for
+ * queries awaited one by one; the visit INSERTs a push sends without waiting (push.ts, PIPELINE_ROWS)
+ * count their whole time in flight, the JavaScript that runs meanwhile included. It shows where a
+ * push's time goes beside the raw insert's, run by run.
  */
 const dbClock = { ms: 0 };
 const logQueries: KyselyConfig['log'] = (event) => {
@@ -413,8 +415,8 @@ async function benchOn(label: 'pglite' | 'postgres', db: Db) {
     pushToRawRounds,
     pullToRaw: ratio(pulled, raw),
     pushToRawCpu: +(pushed.cpuPerSec / raw.cpuPerSec).toFixed(2),
-    // The push's time in database queries over the raw insert's whole time: near 1, the database does
-    // no more for a push than for the raw insert, and the rest of the push's time is its JavaScript.
+    // The push's time in database queries over the raw insert's whole time (see dbClock: with the
+    // push's INSERTs in flight while it decides, an upper bound of the database's share).
     pushDbToRaw: +(pushed.dbMs / raw.ms).toFixed(2),
     ...(pouch
       ? {
