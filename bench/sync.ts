@@ -55,6 +55,7 @@ import { openDb, type Db } from '../src/server/db/connect';
 import { migrate } from '../src/server/db/migrate';
 import { insertDataset } from '../src/server/seed/insert';
 import type { Viewer } from '../src/server/scope/viewer';
+import { PreworkPool } from '../src/server/sync/prework';
 import { push } from '../src/server/sync/push';
 import { pull, pullResponseJson } from '../src/server/sync/pull';
 import { visitToRow } from '../src/server/visits/rows';
@@ -320,6 +321,8 @@ async function benchOn(label: 'pglite' | 'postgres', db: Db) {
   const bytesPerRecord = Math.round(visits.reduce((n, v) => n + Buffer.byteLength(JSON.stringify(v)), 0) / visits.length);
   // No row of another table refers to visits (and no row trigger fires): every phase starts empty.
   const empty = () => sql`TRUNCATE visits`.execute(db.kysely);
+  // The push route's worker thread for the prework of large pushes (prework.ts).
+  const prework = new PreworkPool({ onError: (err) => console.error('prework worker failed:', err) });
 
   // The rows exactly as the push writes them: the server's columns included.
   const keys = { county_id: grid.county_id, township_id: grid.township_id, grid_id: grid.id };
@@ -348,8 +351,11 @@ async function benchOn(label: 'pglite' | 'postgres', db: Db) {
     const prepared = bodiesFor(visits);
     clientId = prepared.clientId;
     return timed(async (a) => {
-      // What the route does: the body parsed from the wire and validated, then the service.
-      const res = await push(db.kysely, viewer, pushRequestSchema.parse(JSON.parse(prepared.bodies.get(a)!)));
+      // What the route does: the body's prework started in the worker thread, the body parsed from
+      // the wire and validated, then the service.
+      const body = prepared.bodies.get(a)!;
+      const job = prework.start(body);
+      const res = await push(db.kysely, viewer, pushRequestSchema.parse(JSON.parse(body)), { prework: job });
       if (res.results.some((r) => r.status !== 'applied')) throw new Error(`push failed: ${JSON.stringify(res.results.find((r) => r.status !== 'applied'))}`);
     });
   };
@@ -389,6 +395,7 @@ async function benchOn(label: 'pglite' | 'postgres', db: Db) {
   const plain = await overHttp(db, visits, false, empty);
 
   // PouchDB does not depend on our database: measured once, next to the PGlite run.
+  await prework.close();
   const pouch = label === 'pglite' ? await pouchRates(visits, BATCH) : null;
 
   const common = { db: label, records: RECORDS, bytesPerRecord };

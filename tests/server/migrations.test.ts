@@ -55,7 +55,7 @@ describe.each(backends)('migrations on %s', (backend) => {
 
       const after = makeVisit({ ...base, distanceM: 1e2 });
       const text = JSON.stringify(after).replace('"distanceM":100', '"distanceM":1e2');
-      await insertVisits(db, [{ visit: after, json: text, keys, flags: [], clockOffsetMs: null, receivedAt: new Date() }]);
+      await insertVisits(db, [{ visit: after, doc: new TextEncoder().encode(text), keys, flags: [], clockOffsetMs: null, receivedAt: new Date() }]);
       const stored = await sql<{ t: string; type: string }>`SELECT doc::text AS t, pg_typeof(doc)::text AS type FROM visits WHERE id = ${after.id}`.execute(db);
       expect(stored.rows[0]).toEqual({ t: text, type: 'json' });
     } finally {

@@ -9,7 +9,7 @@ import type { Visit } from '../../src/domain/entities';
 import { uuidv7 } from '../../src/domain/ids';
 import { BINARY_PARAM_MIN_CHARS } from '../../src/server/db/pglite-pool';
 import { insertVisits } from '../../src/server/sync/visit-insert';
-import { canonicalVisit, visitJsonWithHash } from '../../src/server/sync/visit-hash';
+import { visitWork } from '../../src/server/sync/mutations/visit-common';
 import { visitToRow } from '../../src/server/visits/rows';
 import { makeVisit } from '../factories';
 import { backends, setupContext, type TestContext } from './harness';
@@ -52,8 +52,8 @@ describe.each(backends)('batched visit insert on %s', (backend) => {
       const offset = i === 2 ? null : 5000 + i;
       await ctx.db.kysely.insertInto('visits').values({ ...visitToRow(a, keys), clock_offset_ms: offset, flags, received_at: receivedAt }).execute();
       // As the push does it: the document's JSON rebuilt from the canonical JSON of the hash check.
-      const json = visitJsonWithHash(canonicalVisit(c).json, c.hash);
-      expect(await insertVisits(ctx.db.kysely, [{ visit: b, keys, flags, clockOffsetMs: offset, receivedAt }, { visit: c, json, keys, flags, clockOffsetMs: offset, receivedAt }])).toBe(2);
+      const { doc } = visitWork(c);
+      expect(await insertVisits(ctx.db.kysely, [{ visit: b, keys, flags, clockOffsetMs: offset, receivedAt }, { visit: c, doc, keys, flags, clockOffsetMs: offset, receivedAt }])).toBe(2);
       const ra = await read(a.id);
       for (const other of [b, c]) {
         const r = await read(other.id);

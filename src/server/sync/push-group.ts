@@ -31,6 +31,7 @@ import type { Database } from '../db/schema';
 import type { Viewer } from '../scope/viewer';
 import { Loaders, readSources } from './loaders';
 import { MUTATIONS } from './mutations';
+import type { PreworkJob } from './prework';
 import {
   advances,
   checkClientOwner,
@@ -275,9 +276,9 @@ export class PushQueue {
   }
 
   /** Decides a push (received now) in the next group; resolves or throws as `push` would. */
-  push(viewer: Viewer, req: PushRequest): Promise<PushResponse> {
+  push(viewer: Viewer, req: PushRequest, prework?: PreworkJob): Promise<PushResponse> {
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ item: { viewer, req, receivedAt: new Date() }, resolve, reject });
+      this.#waiting.push({ item: { viewer, req, receivedAt: new Date(), prework }, resolve, reject });
       this.#drain();
     });
   }
@@ -340,6 +341,7 @@ export class PushQueue {
   }
 
   #alone(w: Waiting): Promise<void> {
-    return push(this.db, w.item.viewer, w.item.req, { registry: this.#registry, now: () => w.item.receivedAt, blobs: this.#blobs }).then(w.resolve, w.reject);
+    const { viewer, req, receivedAt, prework } = w.item;
+    return push(this.db, viewer, req, { registry: this.#registry, now: () => receivedAt, blobs: this.#blobs, prework }).then(w.resolve, w.reject);
   }
 }

@@ -38,6 +38,7 @@ import {
   type MutationRegistry,
   type MutationSpec,
 } from './registry';
+import type { PreworkJob } from './prework';
 import { storableJson } from './storable';
 import { insertVisits, type VisitInsert } from './visit-insert';
 
@@ -59,7 +60,9 @@ export interface Buffered {
 
 export interface Prepared {
   m: Mutation;
-  spec?: MutationSpec;
+  /** Its place in the push, in seq order: where a worker's prework for it is found (prework.ts). */
+  index: number;
+  spec?: MutationSpec<unknown, unknown>;
   args?: unknown;
   rejection?: Rejection;
 }
@@ -127,7 +130,7 @@ async function earlierRejections(trx: Kysely<Database>, clientId: string, prepar
 export async function runDeferred(trx: Kysely<Database>, item: PushItem, load: Loaders, p: Prepared): Promise<{ record: Recorded; rows: Buffered[] } | TransientFailure> {
   const rows: Buffered[] = [];
   try {
-    const outcome = await p.spec!.handle(contextFor(trx, item, load, p.m, rows), p.args);
+    const outcome = await handle(trx, item, load, p, rows);
     return { record: { m: p.m, status: outcome.status ?? 'applied', outcome }, rows };
   } catch (err) {
     if (err instanceof Rejection) return { record: rejected(p.m, err), rows: [] };
@@ -153,15 +156,15 @@ function isPermanentDbError(err: unknown): boolean {
   return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
 }
 
-function prepare(m: Mutation, registry: MutationRegistry): Prepared {
+export function prepare(m: Mutation, index: number, registry: MutationRegistry): Prepared {
   const spec = registry.get(m.name);
-  if (!spec) return { m, rejection: new Rejection('unknown_mutation', `服务器不支持此操作（${m.name}），请更新应用`) };
+  if (!spec) return { m, index, rejection: new Rejection('unknown_mutation', `服务器不支持此操作（${m.name}），请更新应用`) };
   const parsed = spec.args.safeParse(m.args);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '参数'}：${i.message}`);
-    return { m, spec, rejection: new Rejection('invalid_args', `提交的数据不符合要求（${issues.join('；')}）`) };
+    return { m, index, spec, rejection: new Rejection('invalid_args', `提交的数据不符合要求（${issues.join('；')}）`) };
   }
-  return { m, spec, args: parsed.data };
+  return { m, index, spec, args: parsed.data };
 }
 
 /** A push as the server received it: who sent it, what, and when it arrived. */
@@ -169,6 +172,8 @@ export interface PushItem {
   viewer: Viewer;
   req: PushRequest;
   receivedAt: Date;
+  /** Its mutations' prework, being done in a worker thread from the same body (prework.ts). */
+  prework?: PreworkJob | undefined;
 }
 
 interface ClientRow {
@@ -239,16 +244,37 @@ export interface PushOptions {
   now?: () => Date;
   /** Where blob bytes live (see Loaders): without it, a blob's row alone counts. */
   blobs?: Pick<BlobStore, 'has'>;
+  /** The prework of `req`'s mutations, started from the body `req` was parsed from (prework.ts). */
+  prework?: PreworkJob | undefined;
 }
 
 export async function push(db: Kysely<Database>, viewer: Viewer, req: PushRequest, opts: PushOptions = {}): Promise<PushResponse> {
-  const item: PushItem = { viewer, req, receivedAt: opts.now?.() ?? new Date() };
+  const item: PushItem = { viewer, req, receivedAt: opts.now?.() ?? new Date(), prework: opts.prework };
   return db.transaction().execute((trx) => pushInTransaction(trx, item, opts.registry ?? MUTATIONS, readSources(db, opts.blobs)));
 }
 
 /** The mutations of a push in seq order, each with its spec and parsed arguments or its rejection. */
 export function prepareAll(req: PushRequest, registry: MutationRegistry): Prepared[] {
-  return [...req.mutations].sort((a, b) => a.seq - b.seq).map((m) => prepare(m, registry));
+  return inSeqOrder(req).map((m, i) => prepare(m, i, registry));
+}
+
+/** The mutations of a push in seq order: the order `Prepared.index` counts in. */
+export function inSeqOrder(req: PushRequest): Mutation[] {
+  return [...req.mutations].sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * Runs a prepared mutation's handler, with its prework: the worker's when it came and fits these
+ * arguments, else done here (the same function, so the same work).
+ */
+async function handle(trx: Kysely<Database>, item: PushItem, load: Loaders, p: Prepared, sink: Buffered[]): Promise<MutationOutcome> {
+  const spec = p.spec!;
+  let work: unknown;
+  if (spec.prework) {
+    const given = await item.prework?.at(p.index);
+    work = given !== undefined && spec.prework.fits(given, p.args) ? given : spec.prework.run(p.args);
+  }
+  return spec.handle(contextFor(trx, item, load, p.m, sink), p.args, work);
 }
 
 /** The context a handler runs with; its deferred rows go to `sink`. */
@@ -345,7 +371,6 @@ export async function pushInTransaction(trx: Kysely<Database>, item: PushItem, r
     return segment.index;
   };
 
-  const run = (p: Prepared, pending: Buffered[]): Promise<MutationOutcome> => p.spec!.handle(contextFor(trx, item, load, p.m, pending), p.args);
 
   await savepoint('seg');
   let i = 0;
@@ -408,7 +433,7 @@ export async function pushInTransaction(trx: Kysely<Database>, item: PushItem, r
       }
       await savepoint('m');
       try {
-        const outcome = await run(p, pending);
+        const outcome = await handle(trx, item, load, p, pending);
         await flushRows(trx, pending);
         await release('m');
         records.push({ m: p.m, status: outcome.status ?? 'applied', outcome });

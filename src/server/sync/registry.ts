@@ -95,7 +95,19 @@ export interface PrefetchKeys {
   blobs?: string[];
 }
 
-export interface MutationSpec<A = unknown> {
+/**
+ * Work on a mutation's arguments alone — no database, no caller, no clock: the same arguments give
+ * the same work wherever it runs. A large push has it done ahead in a worker thread while this thread
+ * runs the database (prework.ts); the handler receives it, done here whenever the worker's is not
+ * there. It must survive structured cloning (strings, numbers, booleans, typed arrays, plain objects).
+ */
+export interface Prework<A, W> {
+  run(args: A): W;
+  /** Whether a work the worker sent belongs to these arguments (a guard against a mismatched body). */
+  fits(work: unknown, args: A): work is W;
+}
+
+export interface MutationSpec<A = unknown, W = undefined> {
   name: string;
   args: ZodType<A>;
   /**
@@ -104,24 +116,26 @@ export interface MutationSpec<A = unknown> {
    */
   deferrable?: boolean;
   prefetch?(args: A): PrefetchKeys;
-  handle(ctx: MutationContext, args: A): Promise<MutationOutcome>;
+  prework?: Prework<A, W>;
+  /** `work`: the spec's prework of these arguments (undefined for a spec without one). */
+  handle(ctx: MutationContext, args: A, work: W): Promise<MutationOutcome>;
 }
 
 /** Any spec, whatever its argument type (the registry checks arguments with the spec's own schema). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyMutationSpec = MutationSpec<any>;
+export type AnyMutationSpec = MutationSpec<any, any>;
 
 /** A mutation of the shared contract: its argument schema comes from src/domain/sync.ts. */
-export function defineMutation<N extends MutationName>(
+export function defineMutation<N extends MutationName, W = undefined>(
   name: N,
-  spec: Omit<MutationSpec<(typeof MUTATION_ARGS)[N]['_output']>, 'name' | 'args'>,
-): MutationSpec<(typeof MUTATION_ARGS)[N]['_output']> {
+  spec: Omit<MutationSpec<(typeof MUTATION_ARGS)[N]['_output'], W>, 'name' | 'args'>,
+): MutationSpec<(typeof MUTATION_ARGS)[N]['_output'], W> {
   return { name, args: MUTATION_ARGS[name] as unknown as ZodType<(typeof MUTATION_ARGS)[N]['_output']>, ...spec };
 }
 
 /** Resolves `name@version` exactly: every version stays accepted as long as its module is listed. */
 export class MutationRegistry {
-  readonly #byName = new Map<string, MutationSpec>();
+  readonly #byName = new Map<string, MutationSpec<unknown, unknown>>();
 
   constructor(specs: readonly AnyMutationSpec[] = []) {
     for (const s of specs) this.add(s);
@@ -129,11 +143,11 @@ export class MutationRegistry {
 
   add(spec: AnyMutationSpec): this {
     if (this.#byName.has(spec.name)) throw new Error(`mutation ${spec.name} registered twice`);
-    this.#byName.set(spec.name, spec as MutationSpec);
+    this.#byName.set(spec.name, spec as MutationSpec<unknown, unknown>);
     return this;
   }
 
-  get(name: string): MutationSpec | undefined {
+  get(name: string): MutationSpec<unknown, unknown> | undefined {
     return this.#byName.get(name);
   }
 

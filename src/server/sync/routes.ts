@@ -1,5 +1,5 @@
 /** HTTP of the sync protocol (SPEC §8): push, pull, and the conflict list for coordinators. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SUPERVISOR_ROLES } from '../../domain/enums';
 import { pullRequestSchema, pushRequestSchema } from '../../domain/sync';
@@ -10,6 +10,7 @@ import { AppError, parse } from '../errors';
 import { Semaphore } from '../util/semaphore';
 import { listConflicts } from './conflicts';
 import { pull, pullResponseJson } from './pull';
+import { PreworkPool } from './prework';
 import { PushQueue } from './push-group';
 
 const conflictQuery = z.strictObject({
@@ -24,13 +25,34 @@ const conflictQuery = z.strictObject({
  */
 const PULL_YIELD_MS = 250;
 
+/** A JSON body as received, not parsed yet (see the push route). */
+class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export function syncRoutes(app: FastifyInstance, deps: AppDeps): void {
   // Pushes that arrive while the server is busy share one transaction (group commit, push-group.ts).
   const pushes = new PushQueue(deps.db, { blobs: deps.blobs });
-  app.post('/api/sync/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request) => {
-    const viewer = await authenticate(deps.db, request);
-    const body = parse(pushRequestSchema, request.body);
-    return pushes.push(viewer, body);
+  // A large push's prework runs in a worker thread from the body's text (prework.ts).
+  const prework = new PreworkPool({ onError: (err) => app.log.warn({ err }, 'push prework worker failed; pushes do their own') });
+  app.addHook('onClose', () => prework.close());
+  // The push route takes its JSON body as text, in a context of its own: the signed-in caller's body
+  // goes to the worker and is parsed here by Fastify's own JSON parser (same errors, same poisoning
+  // checks) — after authentication, so an anonymous request costs neither thread a parse.
+  void app.register((scope, _opts, ready) => {
+    // Fastify's default JSON parser is callback-style (request, text, done).
+    const defaultJson = scope.getDefaultJsonParser('error', 'error') as (request: FastifyRequest, text: string, done: (err: Error | null, body?: unknown) => void) => void;
+    const parseJson = (request: FastifyRequest, text: string) =>
+      new Promise<unknown>((resolve, reject) => defaultJson(request, text, (err, body) => (err ? reject(err) : resolve(body))));
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => done(null, new JsonText(text as string)));
+    scope.post('/api/sync/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request) => {
+      const viewer = await authenticate(deps.db, request);
+      const text = request.body instanceof JsonText ? request.body.text : null;
+      const job = text === null ? undefined : prework.start(text);
+      const body = parse(pushRequestSchema, text === null ? request.body : await parseJson(request, text));
+      return pushes.push(viewer, body, job);
+    });
+    ready();
   });
 
   // Pulls take turns (config.syncPullConcurrency): a device's pending pushes never queue behind a

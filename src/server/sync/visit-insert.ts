@@ -20,8 +20,8 @@ import type { ScopeKeys } from '../scope/keys';
 /** A visit to insert and what the server records beside it. */
 export interface VisitInsert {
   visit: Visit;
-  /** The visit's JSON when the caller has it already (the push serialised it for the hash check). */
-  json?: string;
+  /** The visit's JSON in UTF-8 when the caller has it already (the push serialised it for the hash check). */
+  doc?: Uint8Array;
   keys: ScopeKeys;
   flags: string[];
   clockOffsetMs: number | null;
@@ -67,12 +67,12 @@ const OPEN = Buffer.from('[');
 const COMMA = Buffer.from(',');
 const CLOSE = Buffer.from(']');
 
-/** The parameters of `rows`: each document serialised once (or not at all when `json` is given). */
+/** The parameters of `rows`: each document serialised once (or not at all when `doc` is given). */
 export function visitInsertParams(rows: readonly VisitInsert[]): VisitInsertParams {
   let fields = '[';
-  const docs: Buffer[] = [OPEN];
+  const docs: Uint8Array[] = [OPEN];
   for (let i = 0; i < rows.length; i++) {
-    const { visit: v, keys, flags, clockOffsetMs, receivedAt, json } = rows[i]!;
+    const { visit: v, keys, flags, clockOffsetMs, receivedAt, doc } = rows[i]!;
     const sep = i ? ',' : '';
     fields +=
       sep +
@@ -101,7 +101,7 @@ export function visitInsertParams(rows: readonly VisitInsert[]): VisitInsertPara
         r: receivedAt.toISOString(),
       });
     if (i) docs.push(COMMA);
-    docs.push(Buffer.from(json ?? JSON.stringify(v), 'utf8'));
+    docs.push(doc ?? Buffer.from(JSON.stringify(v), 'utf8'));
   }
   docs.push(CLOSE);
   return { fields: fields + ']', docs: Buffer.concat(docs) };

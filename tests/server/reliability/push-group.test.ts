@@ -137,9 +137,9 @@ describe.each(backends)('group commit of pushes on %s', (backend) => {
     const glitch = {
       ...MUTATIONS.get('visit.submit@1')!,
       name: 'test.glitchy-visit@1',
-      async handle(c: MutationContext, args: unknown) {
+      async handle(c: MutationContext, args: unknown, work: unknown) {
         if (failures-- > 0) throw new Error('could not serialize access due to concurrent update');
-        return MUTATIONS.get('visit.submit@1')!.handle(c, args);
+        return MUTATIONS.get('visit.submit@1')!.handle(c, args, work);
       },
     };
     const registry = MUTATIONS.with(glitch);

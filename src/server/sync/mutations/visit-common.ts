@@ -6,7 +6,7 @@ import type { Visit } from '../../../domain/entities';
 import { isOpenSelfCheck, mayAmendVisit, validateAnswers, visitEvidence } from '../../../domain/rules';
 import type { PlaceKind } from '../../../domain/enums';
 import { keysOf, placeForCaller } from '../access';
-import { attachEvidence, Rejection, type MutationContext, type MutationOutcome, type PrefetchKeys } from '../registry';
+import { attachEvidence, Rejection, type MutationContext, type MutationOutcome, type PrefetchKeys, type Prework } from '../registry';
 import { canonicalVisit, hasNulCharacter, visitJsonWithHash } from '../visit-hash';
 
 export function visitPrefetch(v: Visit): PrefetchKeys {
@@ -19,21 +19,49 @@ export function visitPrefetch(v: Visit): PrefetchKeys {
   };
 }
 
-export async function storeVisit(ctx: MutationContext, visit: Visit): Promise<MutationOutcome> {
+/**
+ * What a visit's check needs of the visit alone: its hash as the server computes it, whether its text
+ * holds a NUL, and the document to store (UTF-8, with the hash the device claimed). The canonical JSON
+ * serves the hash and, with the hash, as the document. `id` and `claimed` tie it to its visit.
+ */
+export interface VisitWork {
+  id: string;
+  claimed: string;
+  hash: string;
+  nul: boolean;
+  doc: Uint8Array;
+}
+
+const utf8 = new TextEncoder();
+
+export function visitWork(visit: Visit): VisitWork {
+  const { json, hash } = canonicalVisit(visit);
+  return { id: visit.id, claimed: visit.hash, hash, nul: hasNulCharacter(json), doc: utf8.encode(visitJsonWithHash(json, visit.hash)) };
+}
+
+/** visit.submit's and visit.amend's prework: a push's worker thread checks the hashes (prework.ts). */
+export const visitPrework: Prework<{ visit: Visit }, VisitWork> = {
+  run: ({ visit }) => visitWork(visit),
+  fits: (work, { visit }): work is VisitWork => {
+    const w = work as Partial<VisitWork> | null;
+    return typeof w === 'object' && w !== null && w.id === visit.id && w.claimed === visit.hash && typeof w.hash === 'string' && typeof w.nul === 'boolean' && w.doc instanceof Uint8Array;
+  },
+};
+
+export async function storeVisit(ctx: MutationContext, visit: Visit, work: VisitWork): Promise<MutationOutcome> {
   const { viewer } = ctx;
   const me = viewer.user.id;
   const outcome: MutationOutcome = { entity: 'visit', entityId: visit.id };
 
   // Idempotent by id: the same visit again is a duplicate, another visit under a known id is refused.
-  // The canonical JSON serves the hash check and, with the hash, as the stored document's JSON.
-  const { json: canonical, hash } = canonicalVisit(visit);
+  const { hash } = work;
   const existing = await ctx.load.visit(visit.id);
   if (existing) {
     if (existing.hash === visit.hash && hash === visit.hash) return { ...outcome, status: 'duplicate' };
     throw new Rejection('visit_conflict', '已有一条编号相同但内容不同的检查记录，本条未保存');
   }
   if (hash !== visit.hash) throw new Rejection('hash_mismatch', '检查记录的校验值与内容不符，记录可能被改动，未保存');
-  if (hasNulCharacter(canonical)) throw new Rejection('invalid_text', '检查记录中含有无法保存的字符（NUL），未保存');
+  if (work.nul) throw new Rejection('invalid_text', '检查记录中含有无法保存的字符（NUL），未保存');
   if (!visit.inspectorIds.includes(me)) throw new Rejection('forbidden', '提交人不在本次检查的检查人员名单中');
   if (visit.deviceId !== viewer.deviceId) throw new Rejection('device_mismatch', '检查记录的设备标识与当前登录设备不一致');
 
@@ -77,7 +105,7 @@ export async function storeVisit(ctx: MutationContext, visit: Visit): Promise<Mu
     }
   }
 
-  ctx.defer('visits', { visit, json: visitJsonWithHash(canonical, visit.hash), keys, flags, clockOffsetMs: ctx.clockOffsetMs, receivedAt: ctx.receivedAt });
+  ctx.defer('visits', { visit, doc: work.doc, keys, flags, clockOffsetMs: ctx.clockOffsetMs, receivedAt: ctx.receivedAt });
   ctx.load.noteVisit({
     id: visit.id,
     hash: visit.hash,

@@ -1,5 +1,5 @@
 import { defineMutation } from '../registry';
-import { storeVisit, visitPrefetch } from './visit-common';
+import { storeVisit, visitPrefetch, visitPrework } from './visit-common';
 
 /**
  * A correction is a new visit naming the one it amends, by one of that visit's inspectors
@@ -8,5 +8,6 @@ import { storeVisit, visitPrefetch } from './visit-common';
 export const visitAmend = defineMutation('visit.amend@1', {
   deferrable: true,
   prefetch: ({ visit }) => visitPrefetch(visit),
-  handle: (ctx, { visit }) => storeVisit(ctx, visit),
+  prework: visitPrework,
+  handle: (ctx, { visit }, work) => storeVisit(ctx, visit, work),
 });
