@@ -4,15 +4,15 @@ import { MUTATIONS } from './mutations';
 import { preworkChunks, type PreworkMessage } from './prework';
 
 const port = parentPort!;
-port.on('message', ({ job, body }: { job: number; body: string }) => {
+port.on('message', (body: string) => {
   // Each chunk is sent once the next is known: the last one says so, and the pool is free again as
   // soon as the push has it (a separate message might arrive only after the next push began).
   let from = 0;
   let held: unknown[] = [];
   for (const works of preworkChunks(body, MUTATIONS)) {
-    if (held.length > 0) port.postMessage({ job, from, works: held, done: false } satisfies PreworkMessage);
+    if (held.length > 0) port.postMessage({ from, works: held, done: false } satisfies PreworkMessage);
     from += held.length;
     held = works;
   }
-  port.postMessage({ job, from, works: held, done: true } satisfies PreworkMessage);
+  port.postMessage({ from, works: held, done: true } satisfies PreworkMessage);
 });

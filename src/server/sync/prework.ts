@@ -61,9 +61,11 @@ export interface PreworkJob {
   at(index: number): Promise<unknown>;
 }
 
-/** What the worker sends: a chunk of works from mutation `from` on; `done` on a job's last one. */
+/**
+ * What the worker sends: a chunk of works from mutation `from` on; `done` on a body's last one. It
+ * takes one body at a time and answers in order, so every message is the current job's.
+ */
 export interface PreworkMessage {
-  job: number;
   from: number;
   works: unknown[];
   done: boolean;
@@ -73,8 +75,6 @@ class Job implements PreworkJob {
   readonly #works: unknown[] = [];
   #done = false;
   #wake: (() => void)[] = [];
-
-  constructor(readonly id: number) {}
 
   add(from: number, works: readonly unknown[]): void {
     for (let k = 0; k < works.length; k++) this.#works[from + k] = works[k];
@@ -108,27 +108,26 @@ export interface PreworkPoolOptions {
 export class PreworkPool {
   #worker: Worker | null = null;
   #current: Job | null = null;
-  #failed = false;
-  #closed = false;
-  #next = 1;
+  /** Closed, or the worker failed: every push does its own prework from then on. */
+  #stopped = false;
 
   constructor(private readonly opts: PreworkPoolOptions = {}) {}
 
   /** Starts the prework of a push body; undefined when the push is to do it itself (see above). */
   start(body: string): PreworkJob | undefined {
-    if (this.#failed || this.#closed || this.#current || body.length < (this.opts.minChars ?? PREWORK_MIN_CHARS)) return undefined;
+    if (this.#stopped || this.#current || body.length < (this.opts.minChars ?? PREWORK_MIN_CHARS)) return undefined;
     const worker = this.#worker ?? this.#spawn();
-    const job = new Job(this.#next++);
+    const job = new Job();
     this.#current = job;
     // Referenced while a job runs: a process awaiting its work must not exit meanwhile.
     worker.ref();
-    worker.postMessage({ job: job.id, body });
+    worker.postMessage(body);
     return job;
   }
 
   /** Stops the worker; a job still running ends without more work (its push does the rest). */
   async close(): Promise<void> {
-    this.#closed = true;
+    this.#stopped = true;
     const worker = this.#worker;
     this.#worker = null;
     this.#end();
@@ -146,9 +145,7 @@ export class PreworkPool {
   }
 
   #receive(m: PreworkMessage): void {
-    const job = this.#current;
-    if (!job || m.job !== job.id) return;
-    job.add(m.from, m.works);
+    this.#current?.add(m.from, m.works);
     if (m.done) this.#end();
   }
 
@@ -159,8 +156,8 @@ export class PreworkPool {
   }
 
   #fail(err: unknown): void {
-    if (this.#closed || this.#failed) return;
-    this.#failed = true;
+    if (this.#stopped) return;
+    this.#stopped = true;
     this.#end();
     this.#worker = null;
     this.opts.onError?.(err);

@@ -271,7 +271,7 @@ async function handle(trx: Kysely<Database>, item: PushItem, load: Loaders, p: P
   const spec = p.spec!;
   let work: unknown;
   if (spec.prework) {
-    const given = await item.prework?.at(p.index);
+    const given = item.prework ? await item.prework.at(p.index) : undefined;
     work = given !== undefined && spec.prework.fits(given, p.args) ? given : spec.prework.run(p.args);
   }
   return spec.handle(contextFor(trx, item, load, p.m, sink), p.args, work);
@@ -370,7 +370,6 @@ export async function pushInTransaction(trx: Kysely<Database>, item: PushItem, r
     slowUntil = end;
     return segment.index;
   };
-
 
   await savepoint('seg');
   let i = 0;
