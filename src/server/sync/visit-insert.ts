@@ -29,25 +29,33 @@ export interface VisitInsert {
 }
 
 /**
- * `f` holds the fields the columns come from, `d` the document. `ON CONFLICT (id) DO NOTHING
- * RETURNING` lets the caller see an id stored concurrently (fewer ids returned than rows sent).
+ * `x` is the fields, each typed as its column by `jsonb_to_recordset` (arrays included, in one pass
+ * in C: no `->>` per field, no subquery per array), `d` the document. `ON CONFLICT (id) DO NOTHING`
+ * lets the caller see an id stored concurrently: the statement answers how many rows it inserted, one
+ * number rather than an id per row. Measured on PGlite on 2026-12-07 (10,000 visits in statements of
+ * 500, alternating): 5–10 % faster than with `->>` and a cast per field, a subquery per array and the
+ * ids returned.
  */
 const INSERT_VISITS = `
-  INSERT INTO visits (id, task_id, place_id, subject_ids, inspector_ids, shift, style, unannounced,
-                      organization, started_at, ended_at, outcome, device_id, hash, prev_hash,
-                      amends_visit_id, doc, county_id, township_id, grid_id, clock_offset_ms, flags, received_at)
-  SELECT (f->>'id')::uuid, (f->>'taskId')::uuid, (f->>'placeId')::uuid,
-         ARRAY(SELECT jsonb_array_elements_text(f->'subjectIds'))::uuid[],
-         ARRAY(SELECT jsonb_array_elements_text(f->'inspectorIds'))::uuid[],
-         f->>'shift', f->>'style', (f->'unannounced')::boolean, f->>'organization',
-         (f->>'startedAt')::timestamptz, (f->>'endedAt')::timestamptz, f->>'outcome', f->>'deviceId',
-         f->>'hash', f->>'prevHash', (f->>'amendsVisitId')::uuid, d,
-         (f->>'c')::uuid, (f->>'t')::uuid, (f->>'g')::uuid, (f->>'o')::bigint,
-         ARRAY(SELECT jsonb_array_elements_text(f->'f')), (f->>'r')::timestamptz
-  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(f, n)
-  JOIN json_array_elements($2::json) WITH ORDINALITY AS y(d, m) ON m = n
-  ON CONFLICT (id) DO NOTHING
-  RETURNING id`;
+  WITH inserted AS (
+    INSERT INTO visits (id, task_id, place_id, subject_ids, inspector_ids, shift, style, unannounced,
+                        organization, started_at, ended_at, outcome, device_id, hash, prev_hash,
+                        amends_visit_id, doc, county_id, township_id, grid_id, clock_offset_ms, flags, received_at)
+    SELECT x.id, x."taskId", x."placeId", x."subjectIds", x."inspectorIds", x.shift, x.style, x.unannounced,
+           x.organization, x."startedAt", x."endedAt", x.outcome, x."deviceId", x.hash, x."prevHash",
+           x."amendsVisitId", y.d, x.c, x.t, x.g, x.o, x.f, x.r
+    FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (
+           id uuid, "taskId" uuid, "placeId" uuid, "subjectIds" uuid[], "inspectorIds" uuid[], shift text,
+           style text, unannounced boolean, organization text, "startedAt" timestamptz, "endedAt" timestamptz,
+           outcome text, "deviceId" text, hash text, "prevHash" text, "amendsVisitId" uuid,
+           c uuid, t uuid, g uuid, o bigint, f text[], r timestamptz))
+         WITH ORDINALITY AS x(id, "taskId", "placeId", "subjectIds", "inspectorIds", shift, style, unannounced,
+           organization, "startedAt", "endedAt", outcome, "deviceId", hash, "prevHash", "amendsVisitId",
+           c, t, g, o, f, r, n)
+    JOIN json_array_elements($2::json) WITH ORDINALITY AS y(d, m) ON m = n
+    ON CONFLICT (id) DO NOTHING
+    RETURNING 1)
+  SELECT count(*)::int AS n FROM inserted`;
 
 const [HEAD, REST] = INSERT_VISITS.split('$1') as [string, string];
 const [MIDDLE, TAIL] = REST.split('$2') as [string, string];
@@ -115,6 +123,6 @@ export async function insertVisits(db: Kysely<Database>, rows: readonly VisitIns
 
 /** The same with the parameters already built (the raw-insert benchmark times the statement alone). */
 export async function insertVisitsWith(db: Kysely<Database>, params: VisitInsertParams): Promise<number> {
-  const { rows } = await sql<{ id: string }>`${sql.raw(HEAD)}${params.fields}${sql.raw(MIDDLE)}${params.docs}${sql.raw(TAIL)}`.execute(db);
-  return rows.length;
+  const { rows } = await sql<{ n: number }>`${sql.raw(HEAD)}${params.fields}${sql.raw(MIDDLE)}${params.docs}${sql.raw(TAIL)}`.execute(db);
+  return rows[0]!.n;
 }
