@@ -100,9 +100,9 @@ describe.each(backends)('push prework on %s', (backend) => {
       expect(await countIds(ctx, 'visits', vs.map((v) => v.id))).toBe(3);
       const stored = await ctx.db.kysely.selectFrom('visits').select(['id', 'doc']).where('id', 'in', [vs[0]!.id, vs[2]!.id, vs[4]!.id]).execute();
       for (const row of stored) expect(row.doc).toEqual(vs.find((v) => v.id === row.id));
-      outcomes.push(res.results.map((r) => [r.seq, r.status, r.code ?? null]));
+      outcomes.push(res.results.map((r) => [r.seq, r.status, r.code ?? null, r.reason ?? null]));
     }
-    expect(outcomes[0]).toEqual([
+    expect(outcomes[0]!.map((o) => o.slice(0, 3))).toEqual([
       [1, 'applied', null],
       [2, 'rejected', 'hash_mismatch'],
       [3, 'rejected', 'invalid_args'],
@@ -111,9 +111,36 @@ describe.each(backends)('push prework on %s', (backend) => {
       [6, 'rejected', 'invalid_text'],
       [7, 'applied', null],
     ]);
+    // The same reasons too: a visit the worker did not vouch for is checked here, as without a worker.
     for (const o of outcomes.slice(1)) expect(o).toEqual(outcomes[0]);
     expect(failures).toBe(1);
     expect(broken.start('{}')).toBeUndefined();
+  });
+
+  it('visits the worker did not vouch for are checked by the push: ill-formed ids and parts do not upset its read-ahead', async () => {
+    const viewer = await viewerOf(ctx, worker);
+    const outcomes = [];
+    for (const withWorker of [true, false]) {
+      const vs = await visits(4);
+      const bad: unknown[] = [
+        { ...vs[1]!, placeId: 'not-a-place' },
+        { ...vs[2]!, answers: 5, findings: null },
+        { ...vs[3]!, answers: [{ itemCode: 'A1', value: true, evidence: ['not-a-hash', 7] }] },
+        null,
+      ];
+      const batch = [submit(1, vs[0]!), ...bad.map((visit, i) => mutation(i + 2, 'visit.submit@1', { visit })), mutation(6, 'visit.submit@1', 'no visit')];
+      const clientId = newClientId();
+      const body = bodyOf(clientId, batch);
+      const res = await push(ctx.db.kysely, viewer, pushRequestSchema.parse(JSON.parse(body)), { prework: withWorker ? pool().start(body) : undefined });
+      expect(res.lastMutationId).toBe(6);
+      expect(await countIds(ctx, 'visits', vs.map((v) => v.id))).toBe(1);
+      outcomes.push(res.results.map((r) => [r.seq, r.status, r.code ?? null, r.reason ?? null]));
+    }
+    expect(outcomes[0]!.map((o) => o.slice(0, 3))).toEqual([
+      [1, 'applied', null],
+      ...[2, 3, 4, 5, 6].map((seq) => [seq, 'rejected', 'invalid_args']),
+    ]);
+    expect(outcomes[1]).toEqual(outcomes[0]);
   });
 
   it('a push large enough for the worker, over HTTP, is stored exactly once', async () => {

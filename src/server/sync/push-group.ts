@@ -162,7 +162,7 @@ export async function pushGroup(db: Kysely<Database>, items: readonly PushItem[]
           settled[index] = { ok: false, error };
           continue;
         }
-        const prepared = prepareAll(item.req, registry);
+        const prepared = prepareAll(item, registry);
         const startLast = client.last_mutation_id;
         const appendOnly = prepared.every((p) => p.rejection || p.spec!.deferrable);
         // A push resending seqs already decided (its answer was lost) is rare: it runs alone, where

@@ -20,6 +20,7 @@
  * seq range, one `mutation_result` row per rejected mutation, one audit row listing the applied ones.
  */
 import { sql, type Kysely } from 'kysely';
+import { SHA256_RE, UUID_RE } from '../../domain/ids';
 import type { Mutation, PushRequest, PushResponse, PushResult } from '../../domain/sync';
 import type { BlobStore } from '../blobs/store';
 import type { Database } from '../db/schema';
@@ -37,6 +38,7 @@ import {
   type MutationOutcome,
   type MutationRegistry,
   type MutationSpec,
+  type PrefetchKeys,
 } from './registry';
 import type { PreworkJob } from './prework';
 import { storableJson } from './storable';
@@ -65,6 +67,12 @@ export interface Prepared {
   spec?: MutationSpec<unknown, unknown>;
   args?: unknown;
   rejection?: Rejection;
+  /**
+   * `args` as sent, not checked here yet: a mutation with prework in a push whose prework a worker
+   * does from the same body. Its handler (see `handle`) takes the worker's check when the worker's
+   * work fits, and checks the arguments itself otherwise.
+   */
+  unchecked?: boolean;
 }
 
 export interface Recorded {
@@ -156,15 +164,23 @@ function isPermanentDbError(err: unknown): boolean {
   return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
 }
 
-export function prepare(m: Mutation, index: number, registry: MutationRegistry): Prepared {
+/**
+ * A mutation with its spec and checked arguments, or its rejection. With `unchecked`, a mutation
+ * with prework keeps its arguments as sent for its handler to settle (see `Prepared.unchecked`).
+ */
+export function prepare(m: Mutation, index: number, registry: MutationRegistry, unchecked = false): Prepared {
   const spec = registry.get(m.name);
   if (!spec) return { m, index, rejection: new Rejection('unknown_mutation', `服务器不支持此操作（${m.name}），请更新应用`) };
-  const parsed = spec.args.safeParse(m.args);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '参数'}：${i.message}`);
-    return { m, index, spec, rejection: new Rejection('invalid_args', `提交的数据不符合要求（${issues.join('；')}）`) };
-  }
-  return { m, index, spec, args: parsed.data };
+  if (unchecked && spec.prework) return { m, index, spec, args: m.args, unchecked: true };
+  return { m, index, spec, ...checkArgs(spec, m.args) };
+}
+
+/** The arguments as the spec's schema parses them, or the rejection that names what is wrong. */
+function checkArgs(spec: MutationSpec<unknown, unknown>, args: unknown): { args: unknown } | { rejection: Rejection } {
+  const parsed = spec.args.safeParse(args);
+  if (parsed.success) return { args: parsed.data };
+  const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '参数'}：${i.message}`);
+  return { rejection: new Rejection('invalid_args', `提交的数据不符合要求（${issues.join('；')}）`) };
 }
 
 /** A push as the server received it: who sent it, what, and when it arrived. */
@@ -253,9 +269,12 @@ export async function push(db: Kysely<Database>, viewer: Viewer, req: PushReques
   return db.transaction().execute((trx) => pushInTransaction(trx, item, opts.registry ?? MUTATIONS, readSources(db, opts.blobs)));
 }
 
-/** The mutations of a push in seq order, each with its spec and parsed arguments or its rejection. */
-export function prepareAll(req: PushRequest, registry: MutationRegistry): Prepared[] {
-  return inSeqOrder(req).map((m, i) => prepare(m, i, registry));
+/**
+ * The mutations of a push in seq order, each with its spec and parsed arguments or its rejection;
+ * those with prework left unchecked when a worker is doing it (`Prepared.unchecked`).
+ */
+export function prepareAll({ req, prework }: PushItem, registry: MutationRegistry): Prepared[] {
+  return inSeqOrder(req).map((m, i) => prepare(m, i, registry, prework !== undefined));
 }
 
 /** The mutations of a push in seq order: the order `Prepared.index` counts in. */
@@ -265,14 +284,23 @@ export function inSeqOrder(req: PushRequest): Mutation[] {
 
 /**
  * Runs a prepared mutation's handler, with its prework: the worker's when it came and fits these
- * arguments, else done here (the same function, so the same work).
+ * arguments, else done here (the same function, so the same work). Arguments left unchecked are
+ * settled first: the worker checked them when its work fits (the same schema on the same text),
+ * and they are checked here otherwise — an invalid one is rejected as `prepare` would have.
  */
 async function handle(trx: Kysely<Database>, item: PushItem, load: Loaders, p: Prepared, sink: Buffered[]): Promise<MutationOutcome> {
   const spec = p.spec!;
   let work: unknown;
   if (spec.prework) {
     const given = item.prework ? await item.prework.at(p.index) : undefined;
-    work = given !== undefined && spec.prework.fits(given, p.args) ? given : spec.prework.run(p.args);
+    if (given !== undefined && spec.prework.fits(given, p.args)) work = given;
+    else {
+      if (p.unchecked) {
+        Object.assign(p, checkArgs(spec, p.args), { unchecked: false });
+        if (p.rejection) throw p.rejection;
+      }
+      work = spec.prework.run(p.args);
+    }
   }
   return spec.handle(contextFor(trx, item, load, p.m, sink), p.args, work);
 }
@@ -296,7 +324,7 @@ function contextFor(trx: Kysely<Database>, item: PushItem, load: Loaders, m: Mut
 /** One push inside a transaction of the caller's: its own (`push`) or a group's (push-group.ts). */
 export async function pushInTransaction(trx: Kysely<Database>, item: PushItem, registry: MutationRegistry, sources: ReadSources): Promise<PushResponse> {
   const { req } = item;
-  const prepared = prepareAll(req, registry);
+  const prepared = prepareAll(item, registry);
   const client = (await lockClients(trx, [item])).get(req.clientId)!;
   checkClientOwner(client, item);
   const startLast = client.last_mutation_id;
@@ -519,7 +547,7 @@ export function mergeKeys(prepared: readonly Prepared[], last: number) {
   const keys = { places: [] as string[], visits: [] as string[], templates: [] as string[], tasks: [] as string[], blobs: [] as string[] };
   for (const p of prepared) {
     if (p.m.seq <= last || !p.spec?.prefetch || p.rejection) continue;
-    const k = p.spec.prefetch(p.args);
+    const k = p.unchecked ? wellFormedKeys(p.spec, p.args) : p.spec.prefetch(p.args);
     keys.places.push(...(k.places ?? []));
     keys.visits.push(...(k.visits ?? []));
     keys.templates.push(...(k.templates ?? []));
@@ -527,6 +555,22 @@ export function mergeKeys(prepared: readonly Prepared[], last: number) {
     keys.blobs.push(...(k.blobs ?? []));
   }
   return keys;
+}
+
+/**
+ * The keys `prefetch` finds in arguments not checked yet (`Prepared.unchecked`), the well-formed ones
+ * alone: the read ahead only saves reads, and an ill-formed id would fail the query that reads it.
+ * Arguments it cannot read yield none; their handler rejects them.
+ */
+function wellFormedKeys(spec: MutationSpec<unknown, unknown>, args: unknown): PrefetchKeys {
+  let k: PrefetchKeys;
+  try {
+    k = spec.prefetch?.(args) ?? {};
+  } catch {
+    return {};
+  }
+  const only = (re: RegExp, ids: readonly unknown[] = []) => ids.filter((id): id is string => typeof id === 'string' && re.test(id));
+  return { places: only(UUID_RE, k.places), visits: only(UUID_RE, k.visits), templates: only(UUID_RE, k.templates), tasks: only(UUID_RE, k.tasks), blobs: only(SHA256_RE, k.blobs) };
 }
 
 /** What one push decided, to be recorded: its client advances from `first - 1` to `last`. */

@@ -100,11 +100,18 @@ export interface PrefetchKeys {
  * the same work wherever it runs. A large push has it done ahead in a worker thread while this thread
  * runs the database (prework.ts); the handler receives it, done here whenever the worker's is not
  * there. It must survive structured cloning (strings, numbers, booleans, typed arrays, plain objects).
+ *
+ * The worker checks the arguments with the spec's schema before its prework and sends work only for
+ * arguments that passed: a work that fits stands for that check too, and the push does not check
+ * them again (push.ts, `Prepared.unchecked`).
  */
 export interface Prework<A, W> {
   run(args: A): W;
-  /** Whether a work the worker sent belongs to these arguments (a guard against a mismatched body). */
-  fits(work: unknown, args: A): work is W;
+  /**
+   * Whether a work the worker sent belongs to these arguments, as sent and not checked yet (anything
+   * at all): a guard against a work from another body.
+   */
+  fits(work: unknown, args: unknown): work is W;
 }
 
 export interface MutationSpec<A = unknown, W = undefined> {

@@ -42,8 +42,13 @@ export function visitWork(visit: Visit): VisitWork {
 /** visit.submit's and visit.amend's prework: a push's worker thread checks the hashes (prework.ts). */
 export const visitPrework: Prework<{ visit: Visit }, VisitWork> = {
   run: ({ visit }) => visitWork(visit),
-  // The worker sends what `run` returned, cloned: its visit is what needs checking.
-  fits: (work, { visit }): work is VisitWork => (work as VisitWork | null)?.id === visit.id && (work as VisitWork).claimed === visit.hash,
+  // The worker sends what `run` returned, cloned, for arguments its schema accepted: what ties it to
+  // these arguments (any value, unchecked) is the visit's id and the hash it claims.
+  fits: (work, args): work is VisitWork => {
+    const w = work as VisitWork | null;
+    const visit = (args as { visit?: { id?: unknown; hash?: unknown } } | null | undefined)?.visit;
+    return typeof w?.id === 'string' && w.id === visit?.id && w.claimed === visit.hash;
+  },
 };
 
 export async function storeVisit(ctx: MutationContext, visit: Visit, work: VisitWork): Promise<MutationOutcome> {
