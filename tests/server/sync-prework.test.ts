@@ -46,11 +46,11 @@ describe.each(backends)('push prework on %s', (backend) => {
     return { batch: [...batch].reverse(), vs };
   }
 
-  it('works out, chunk by chunk in seq order, what the push would itself: null where there is none', async () => {
+  it('works out, chunk by chunk in seq order (the first one smaller), what the push would itself: null where there is none', async () => {
     const { batch } = await mixedBatch();
     const body = bodyOf(newClientId(), batch);
-    const chunks = [...preworkChunks(body, MUTATIONS, 3)];
-    expect(chunks.map((c) => c.length)).toEqual([3, 3, 1]);
+    const chunks = [...preworkChunks(body, MUTATIONS, 3, 2)];
+    expect(chunks.map((c) => c.length)).toEqual([2, 3, 2]);
     const req = pushRequestSchema.parse(JSON.parse(body));
     const bySeq = [...req.mutations].sort((a, b) => a.seq - b.seq);
     const expected = bySeq.map((m) => (m.seq === 3 || m.seq === 4 ? null : visitWork((MUTATIONS.get(m.name)!.args.parse(m.args) as { visit: Visit }).visit)));
@@ -71,6 +71,8 @@ describe.each(backends)('push prework on %s', (backend) => {
     expect(job).toBeDefined();
     expect(p.start(body)).toBeUndefined();
     expect(await worksOf(job, batch.length + 1)).toEqual([...[...preworkChunks(body, MUTATIONS)].flat().map((w) => w ?? undefined), undefined]);
+    // Finished: any index answers without waiting.
+    expect(job.ready(batch.length + 5)).toBe(true);
     // Free again once its last chunk came.
     const again = p.start(body);
     expect(again).toBeDefined();

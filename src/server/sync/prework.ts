@@ -24,18 +24,23 @@ import type { MutationRegistry } from './registry';
 /** A body shorter than this (about 50 visits) is not sent to the worker. */
 export const PREWORK_MIN_CHARS = 100_000;
 
-/** The worker sends its work this many mutations at a time: the push starts on the first chunk. */
+/**
+ * The worker sends its work this many mutations at a time, the first chunk smaller: the push waits
+ * for it with nothing else to do, and writes its first rows while the worker does the next.
+ */
 const CHUNK = 100;
+const FIRST_CHUNK = 20;
 
 /** The worker thread's entry: it registers tsx (a worker does not inherit `--import`), then runs prework-worker.ts. */
 const BOOT = new URL('./prework-boot.mjs', import.meta.url);
 
 /**
- * The prework of each mutation of a push body, in the order `prepareAll` puts them (`inSeqOrder`), `size` at
- * a time: null where a mutation has none (no prework, rejected arguments) or it failed — the push
- * then does it itself and meets the failure there. Nothing for a body that is not a valid push.
+ * The prework of each mutation of a push body, in the order `prepareAll` puts them (`inSeqOrder`),
+ * `first` and then `size` at a time: null where a mutation has none (no prework, rejected arguments)
+ * or it failed — the push then does it itself and meets the failure there. Nothing for a body that is
+ * not a valid push.
  */
-export function* preworkChunks(body: string, registry: MutationRegistry, size = CHUNK): Generator<unknown[]> {
+export function* preworkChunks(body: string, registry: MutationRegistry, size = CHUNK, first = FIRST_CHUNK): Generator<unknown[]> {
   let parsed: ReturnType<typeof pushRequestSchema.safeParse>;
   try {
     parsed = pushRequestSchema.safeParse(JSON.parse(body));
@@ -45,8 +50,8 @@ export function* preworkChunks(body: string, registry: MutationRegistry, size = 
   if (!parsed.success) return;
   // Each chunk's arguments are validated when it comes: the first is sent before the rest is looked at.
   const mutations = inSeqOrder(parsed.data);
-  for (let i = 0; i < mutations.length; i += size) {
-    yield mutations.slice(i, i + size).map((m, k) => {
+  for (let i = 0, n = first; i < mutations.length; i += n, n = size) {
+    yield mutations.slice(i, i + n).map((m, k) => {
       const p = prepare(m, i + k, registry);
       if (!p.spec?.prework || p.rejection) return null;
       try {
@@ -62,6 +67,8 @@ export function* preworkChunks(body: string, registry: MutationRegistry, size = 
 export interface PreworkJob {
   /** The work of the `index`th mutation in seq order, once it came; undefined when none will. */
   at(index: number): Promise<unknown>;
+  /** Whether `at(index)` answers without waiting for the worker. */
+  ready(index: number): boolean;
 }
 
 /**
@@ -89,8 +96,12 @@ class Job implements PreworkJob {
     this.#wakeAll();
   }
 
+  ready(index: number): boolean {
+    return index < this.#works.length || this.#done;
+  }
+
   async at(index: number): Promise<unknown> {
-    while (index >= this.#works.length && !this.#done) await new Promise<void>((resolve) => this.#wake.push(resolve));
+    while (!this.ready(index)) await new Promise<void>((resolve) => this.#wake.push(resolve));
     return this.#works[index] ?? undefined;
   }
 

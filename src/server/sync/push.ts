@@ -425,7 +425,9 @@ export async function pushInTransaction(trx: Kysely<Database>, item: PushItem, r
       }
 
       if (i >= slowUntil && p.spec!.deferrable) {
-        // Fast path: reads and buffered rows only, no savepoint needed for a rejection.
+        // Fast path: reads and buffered rows only, no savepoint needed for a rejection. Rows wait for
+        // no worker: the database writes them while this thread waits for the mutation's prework.
+        if (buffer.length > 0 && item.prework?.ready(p.index) === false) send();
         let ran: Awaited<ReturnType<typeof runDeferred>>;
         try {
           ran = await runDeferred(trx, item, load, p);
