@@ -9,12 +9,13 @@ import type { Mutation } from '../../src/domain/sync';
 import { pushRequestSchema } from '../../src/domain/sync';
 import { MUTATIONS } from '../../src/server/sync/mutations';
 import { visitPrework, visitWork } from '../../src/server/sync/mutations/visit-common';
-import { PREWORK_MIN_CHARS, PreworkPool, preworkChunks, type PreworkJob } from '../../src/server/sync/prework';
+import { PREWORK_MIN_BYTES, PreworkPool, preworkChunks, type PreworkJob } from '../../src/server/sync/prework';
 import { push } from '../../src/server/sync/push';
 import { backends, countIds, useContext } from './harness';
 import { mutation, newClientId, pushOk, signedVisit, submit, viewerOf } from './reliability/helpers';
 
 const bodyOf = (clientId: string, mutations: Mutation[]) => JSON.stringify({ clientId, mutations });
+const bytesOf = (body: string) => Buffer.from(body);
 
 /** All the works a job sends, in order, until it has none for `index`. */
 async function worksOf(job: PreworkJob, n: number): Promise<unknown[]> {
@@ -27,7 +28,7 @@ describe.each(backends)('push prework on %s', (backend) => {
   const { ctx, sessions: [worker] } = useContext(backend, ['worker0']);
   const pools: PreworkPool[] = [];
   const pool = (opts: ConstructorParameters<typeof PreworkPool>[0] = {}) => {
-    const p = new PreworkPool({ minChars: 0, ...opts });
+    const p = new PreworkPool({ minBytes: 0, ...opts });
     pools.push(p);
     return p;
   };
@@ -67,14 +68,14 @@ describe.each(backends)('push prework on %s', (backend) => {
     const { batch } = await mixedBatch();
     const body = bodyOf(newClientId(), batch);
     const p = pool();
-    const job = p.start(body)!;
+    const job = p.start(bytesOf(body))!;
     expect(job).toBeDefined();
-    expect(p.start(body)).toBeUndefined();
+    expect(p.start(bytesOf(body))).toBeUndefined();
     expect(await worksOf(job, batch.length + 1)).toEqual([...[...preworkChunks(body, MUTATIONS)].flat().map((w) => w ?? undefined), undefined]);
     // Finished: any index answers without waiting.
     expect(job.ready(batch.length + 5)).toBe(true);
     // Free again once its last chunk came.
-    const again = p.start(body);
+    const again = p.start(bytesOf(body));
     expect(again).toBeDefined();
     const first = (batch.find((m) => m.seq === 1)!.args as { visit: Visit }).visit;
     const sent = await again!.at(0);
@@ -83,8 +84,8 @@ describe.each(backends)('push prework on %s', (backend) => {
     expect(visitPrework.fits(sent, { visit: first })).toBe(true);
     expect(visitPrework.fits(sent, { visit: (batch.find((m) => m.seq === 5)!.args as { visit: Visit }).visit })).toBe(false);
     expect(visitPrework.fits(sent, { visit: { ...first, hash: 'f'.repeat(64) } })).toBe(false);
-    expect(new PreworkPool().start(body)).toBeUndefined();
-    expect(body.length).toBeLessThan(PREWORK_MIN_CHARS);
+    expect(new PreworkPool().start(bytesOf(body))).toBeUndefined();
+    expect(bytesOf(body).byteLength).toBeLessThan(PREWORK_MIN_BYTES);
   });
 
   it('a push decides the same with the worker, with a mismatched job, and when the worker fails', async () => {
@@ -92,9 +93,9 @@ describe.each(backends)('push prework on %s', (backend) => {
     let failures = 0;
     const broken = pool({ entry: new URL('./no-such-prework-worker.mjs', import.meta.url), onError: () => failures++ });
     const other = await mixedBatch();
-    const otherJob = pool().start(bodyOf(newClientId(), other.batch));
+    const otherJob = pool().start(bytesOf(bodyOf(newClientId(), other.batch)));
     const outcomes = [];
-    for (const jobOf of [(body: string) => pool().start(body), () => otherJob, (body: string) => broken.start(body), () => undefined]) {
+    for (const jobOf of [(body: string) => pool().start(bytesOf(body)), () => otherJob, (body: string) => broken.start(bytesOf(body)), () => undefined]) {
       const { batch, vs } = await mixedBatch();
       const clientId = newClientId();
       const body = bodyOf(clientId, batch);
@@ -116,7 +117,7 @@ describe.each(backends)('push prework on %s', (backend) => {
     // The same reasons too: a visit the worker did not vouch for is checked here, as without a worker.
     for (const o of outcomes.slice(1)) expect(o).toEqual(outcomes[0]);
     expect(failures).toBe(1);
-    expect(broken.start('{}')).toBeUndefined();
+    expect(broken.start(bytesOf('{}'))).toBeUndefined();
   });
 
   it('visits the worker did not vouch for are checked by the push: ill-formed ids and parts do not upset its read-ahead', async () => {
@@ -133,7 +134,7 @@ describe.each(backends)('push prework on %s', (backend) => {
       const batch = [submit(1, vs[0]!), ...bad.map((visit, i) => mutation(i + 2, 'visit.submit@1', { visit })), mutation(6, 'visit.submit@1', 'no visit')];
       const clientId = newClientId();
       const body = bodyOf(clientId, batch);
-      const res = await push(ctx.db.kysely, viewer, pushRequestSchema.parse(JSON.parse(body)), { prework: withWorker ? pool().start(body) : undefined });
+      const res = await push(ctx.db.kysely, viewer, pushRequestSchema.parse(JSON.parse(body)), { prework: withWorker ? pool().start(bytesOf(body)) : undefined });
       expect(res.lastMutationId).toBe(6);
       expect(await countIds(ctx, 'visits', vs.map((v) => v.id))).toBe(1);
       outcomes.push(res.results.map((r) => [r.seq, r.status, r.code ?? null, r.reason ?? null]));
@@ -149,7 +150,7 @@ describe.each(backends)('push prework on %s', (backend) => {
     const vs = await visits(160);
     const batch = vs.map((v, i) => submit(i + 1, v));
     const clientId = newClientId();
-    expect(bodyOf(clientId, batch).length).toBeGreaterThan(PREWORK_MIN_CHARS);
+    expect(bytesOf(bodyOf(clientId, batch)).byteLength).toBeGreaterThan(PREWORK_MIN_BYTES);
     const res = await pushOk(ctx, worker, clientId, batch);
     expect(res).toEqual({ lastMutationId: 160, results: batch.map((m) => ({ seq: m.seq, status: 'applied' })) });
     expect(await countIds(ctx, 'visits', vs.map((v) => v.id))).toBe(160);

@@ -10,7 +10,7 @@ import { AppError, parse } from '../errors';
 import { Semaphore } from '../util/semaphore';
 import { listConflicts } from './conflicts';
 import { pull, pullResponseJson } from './pull';
-import { PreworkPool } from './prework';
+import { decodeBody, PreworkPool } from './prework';
 import { PushQueue } from './push-group';
 
 const conflictQuery = z.strictObject({
@@ -25,9 +25,9 @@ const conflictQuery = z.strictObject({
  */
 const PULL_YIELD_MS = 250;
 
-/** A JSON body as received, not parsed yet (see the push route). */
-class JsonText {
-  constructor(readonly text: string) {}
+/** A JSON body as received, its bytes, not decoded or parsed yet (see the push route). */
+class JsonBytes {
+  constructor(readonly bytes: Buffer) {}
 }
 
 export function syncRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -36,20 +36,21 @@ export function syncRoutes(app: FastifyInstance, deps: AppDeps): void {
   // A large push's prework runs in a worker thread from the body's text (prework.ts).
   const prework = new PreworkPool({ onError: (err) => app.log.warn({ err }, 'push prework worker failed; pushes do their own') });
   app.addHook('onClose', () => prework.close());
-  // The push route takes its JSON body as text, in a context of its own: the signed-in caller's body
-  // goes to the worker and is parsed here by Fastify's own JSON parser (same errors, same poisoning
-  // checks) — after authentication, so an anonymous request costs neither thread a parse.
+  // The push route takes its JSON body as bytes, in a context of its own: the signed-in caller's body
+  // goes to the worker as bytes and is decoded and parsed here by Fastify's own JSON parser (same
+  // errors, same poisoning checks) — after authentication, so an anonymous request costs neither
+  // thread a parse.
   void app.register((scope, _opts, ready) => {
     // Fastify's default JSON parser is callback-style (request, text, done).
     const defaultJson = scope.getDefaultJsonParser('error', 'error') as (request: FastifyRequest, text: string, done: (err: Error | null, body?: unknown) => void) => void;
     const parseJson = (request: FastifyRequest, text: string) =>
       new Promise<unknown>((resolve, reject) => defaultJson(request, text, (err, body) => (err ? reject(err) : resolve(body))));
-    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => done(null, new JsonText(text as string)));
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, bytes, done) => done(null, new JsonBytes(bytes as Buffer)));
     scope.post('/api/sync/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request) => {
       const viewer = await authenticate(deps.db, request);
-      const text = request.body instanceof JsonText ? request.body.text : null;
-      const job = text === null ? undefined : prework.start(text);
-      const body = parse(pushRequestSchema, text === null ? request.body : await parseJson(request, text));
+      const bytes = request.body instanceof JsonBytes ? request.body.bytes : null;
+      const job = bytes === null ? undefined : prework.start(bytes);
+      const body = parse(pushRequestSchema, bytes === null ? request.body : await parseJson(request, decodeBody(bytes)));
       return pushes.push(viewer, body, job);
     });
     ready();
