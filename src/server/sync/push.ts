@@ -48,13 +48,11 @@ const INSERT_CHUNK = 500;
 
 /**
  * The fast path sends its rows to the database this many at a time (see `send` in pushInTransaction).
- * Measured on 2026-12-07 (10,000 visits in pushes of 500, alternating in one process): on PostgreSQL
- * chunks of 100 made a push 10–15 % faster than one INSERT at the end. Later that day, with the prework
- * worker, on PGlite: chunks of 250 about 5 % faster than of 200, 200 about 3 % faster than 100, 250
- * about 4 % faster than 500 (the faster in every round of ten, or eight of ten against 500); on
- * PostgreSQL 250 and 100 the same.
+ * Measured on 2026-12-07 (10,000 visits in pushes of 500, with and without chunks, alternating in one
+ * process): on PostgreSQL a push 10–15 % faster than with one INSERT at the end; on PGlite, which runs
+ * in this thread and so cannot write while JavaScript decides, the same within the noise.
  */
-const PIPELINE_ROWS = 250;
+const PIPELINE_ROWS = 100;
 
 /** A row a handler deferred, waiting for the multi-row INSERT. */
 export interface Buffered {
