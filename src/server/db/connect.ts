@@ -28,18 +28,6 @@ export interface OpenOptions {
   log?: KyselyConfig['log'];
 }
 
-/**
- * PGlite's settings beyond its own defaults (which already run without fsync, `-F`):
- *
- * - `wal_init_zero=off`: a new 16 MB WAL segment is created by writing its last byte, not filled
- *   with zeros first. The embedded database runs no checkpointer, so a busy server creates segments
- *   rather than recycling them, and each zero fill went through the WASM file system in the thread
- *   that serves requests: 2026-12-07, pushes of 500 visits 5–10 % faster with it off, alternating in
- *   one process. What the zeros bought, space reserved before it is needed, is the guarantee PostgreSQL
- *   documents the setting for; without fsync the embedded database never had it in full.
- */
-const PGLITE_SETTINGS = ['-c', 'wal_init_zero=off'];
-
 export async function openDb(opts: OpenOptions): Promise<Db> {
   const kyselyOver = (pool: PostgresDialectConfig['pool']) => new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(opts.log ? { log: opts.log } : {}) });
   if (opts.databaseUrl) {
@@ -51,8 +39,7 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
   }
   const { PGlite } = await import('@electric-sql/pglite');
   if (opts.pgliteDir) fs.mkdirSync(path.dirname(opts.pgliteDir), { recursive: true });
-  const options = { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] };
-  const pglite = opts.pgliteDir ? new PGlite(opts.pgliteDir, options) : new PGlite(options);
+  const pglite = opts.pgliteDir ? new PGlite(opts.pgliteDir) : new PGlite();
   await pglite.waitReady;
   const pool = new PGlitePool(pglite);
   const kysely = kyselyOver(pool);
