@@ -12,9 +12,9 @@
  * round trip is not worth it) and every push once the worker failed.
  *
  * Measured with `npm run bench -- sync` on 2026-12-07 (PGlite, pushes of 500 visits): a push about
- * 8 % faster with the prework, and 5–10 % more once the worker's check stood for this thread's
- * (alternating in one process); tests/server/sync-prework.test.ts checks that the outcome is the same
- * with and without.
+ * 8 % faster with the prework, and about 11 % more once the worker's check stood for this thread's
+ * (the two ways in ABBA order in one process); tests/server/sync-prework.test.ts checks that the
+ * outcome is the same with and without.
  */
 import { Worker } from 'node:worker_threads';
 import { pushRequestSchema } from '../../domain/sync';
