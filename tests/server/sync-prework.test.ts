@@ -10,7 +10,7 @@ import { pushRequestSchema } from '../../src/domain/sync';
 import { MUTATIONS } from '../../src/server/sync/mutations';
 import { visitPrework, visitWork } from '../../src/server/sync/mutations/visit-common';
 import { PREWORK_MIN_BYTES, PreworkPool, preworkChunks, type PreworkJob } from '../../src/server/sync/prework';
-import { push } from '../../src/server/sync/push';
+import { inSeqOrder, push } from '../../src/server/sync/push';
 import { backends, countIds, useContext } from './harness';
 import { mutation, newClientId, pushOk, signedVisit, submit, viewerOf } from './reliability/helpers';
 
@@ -53,8 +53,7 @@ describe.each(backends)('push prework on %s', (backend) => {
     const chunks = [...preworkChunks(body, MUTATIONS, 3, 2)];
     expect(chunks.map((c) => c.length)).toEqual([2, 3, 2]);
     const req = pushRequestSchema.parse(JSON.parse(body));
-    const bySeq = [...req.mutations].sort((a, b) => a.seq - b.seq);
-    const expected = bySeq.map((m) => (m.seq === 3 || m.seq === 4 ? null : visitWork((MUTATIONS.get(m.name)!.args.parse(m.args) as { visit: Visit }).visit)));
+    const expected = inSeqOrder(req).map((m) => (m.seq === 3 || m.seq === 4 ? null : visitWork((MUTATIONS.get(m.name)!.args.parse(m.args) as { visit: Visit }).visit)));
     expect(chunks.flat()).toEqual(expected);
     // The tampered visit's work carries the hash of what arrived, the NUL visit says so.
     const works = chunks.flat() as (ReturnType<typeof visitWork> | null)[];

@@ -7,6 +7,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { ChecklistTemplate } from '../../domain/entities';
+import { SHA256_RE, UUID_RE } from '../../domain/ids';
 import type { BlobStore } from '../blobs/store';
 import type { Database, PlaceRow, TaskRow } from '../db/schema';
 import { templateFromRow } from '../templates/rows';
@@ -68,7 +69,10 @@ export class Loaders {
   }
 
   async prefetch(keys: PrefetchKeys): Promise<void> {
-    const fresh = <T>(ids: string[] | undefined, cache: Map<string, T>) => [...new Set(ids ?? [])].filter((id) => !cache.has(id));
+    // Only ids that can be a row's key are asked for: any other (from arguments not checked yet, see
+    // push.ts) would fail the query, and is not there anyway.
+    const fresh = <T>(ids: readonly unknown[] | undefined, cache: Map<string, T>, key = UUID_RE) =>
+      [...new Set(ids ?? [])].filter((id): id is string => typeof id === 'string' && key.test(id) && !cache.has(id));
     const places = fresh(keys.places, this.#places);
     const visits = fresh(keys.visits, this.#visits);
     // Templates some push of this database has read already are taken from there, not read again.
@@ -79,7 +83,7 @@ export class Loaders {
       else templates.push(id);
     }
     const tasks = fresh(keys.tasks, this.#tasks);
-    const blobs = fresh(keys.blobs, this.#blobs);
+    const blobs = fresh(keys.blobs, this.#blobs, SHA256_RE);
     if (places.length) {
       const rows = await this.db.selectFrom('places').selectAll().where(anyId('id', places)).execute();
       remember(this.#places, places, rows, (r) => r.id);

@@ -20,7 +20,6 @@
  * seq range, one `mutation_result` row per rejected mutation, one audit row listing the applied ones.
  */
 import { sql, type Kysely } from 'kysely';
-import { SHA256_RE, UUID_RE } from '../../domain/ids';
 import type { Mutation, PushRequest, PushResponse, PushResult } from '../../domain/sync';
 import type { BlobStore } from '../blobs/store';
 import type { Database } from '../db/schema';
@@ -549,7 +548,7 @@ export function mergeKeys(prepared: readonly Prepared[], last: number) {
   const keys = { places: [] as string[], visits: [] as string[], templates: [] as string[], tasks: [] as string[], blobs: [] as string[] };
   for (const p of prepared) {
     if (p.m.seq <= last || !p.spec?.prefetch || p.rejection) continue;
-    const k = p.unchecked ? wellFormedKeys(p.spec, p.args) : p.spec.prefetch(p.args);
+    const k = p.unchecked ? keysIfReadable(p.spec, p.args) : p.spec.prefetch(p.args);
     keys.places.push(...(k.places ?? []));
     keys.visits.push(...(k.visits ?? []));
     keys.templates.push(...(k.templates ?? []));
@@ -560,19 +559,16 @@ export function mergeKeys(prepared: readonly Prepared[], last: number) {
 }
 
 /**
- * The keys `prefetch` finds in arguments not checked yet (`Prepared.unchecked`), the well-formed ones
- * alone: the read ahead only saves reads, and an ill-formed id would fail the query that reads it.
- * Arguments it cannot read yield none; their handler rejects them.
+ * The keys `prefetch` finds in arguments not checked yet (`Prepared.unchecked`); none from arguments
+ * it cannot read (their handler rejects them). The read ahead only saves reads, and Loaders asks only
+ * for ids that can be keys.
  */
-function wellFormedKeys(spec: MutationSpec<unknown, unknown>, args: unknown): PrefetchKeys {
-  let k: PrefetchKeys;
+function keysIfReadable(spec: MutationSpec<unknown, unknown>, args: unknown): PrefetchKeys {
   try {
-    k = spec.prefetch?.(args) ?? {};
+    return spec.prefetch?.(args) ?? {};
   } catch {
     return {};
   }
-  const only = (re: RegExp, ids: readonly unknown[] = []) => ids.filter((id): id is string => typeof id === 'string' && re.test(id));
-  return { places: only(UUID_RE, k.places), visits: only(UUID_RE, k.visits), templates: only(UUID_RE, k.templates), tasks: only(UUID_RE, k.tasks), blobs: only(SHA256_RE, k.blobs) };
 }
 
 /** What one push decided, to be recorded: its client advances from `first - 1` to `last`. */
