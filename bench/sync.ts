@@ -6,7 +6,8 @@
  * through the real pull service, and the same rows inserted raw in batches of 500 into the same table,
  * on PGlite and — when DATABASE_URL or TEST_DATABASE_URL is set — on PostgreSQL in a fresh schema.
  *
- * PGlite keeps its data in a fresh directory on disk, as `npm start` does (DATA_DIR/pg), not in memory.
+ * PGlite keeps its data in a fresh directory on disk, as `npm start` does (DATA_DIR/pg), not in memory,
+ * and its pool runs the autovacuum the server's does (src/server/db/autovacuum.ts) during every phase.
  *
  * The raw baseline is the faster of two plain batched INSERTs of the very rows the push writes (same
  * columns, same document, same server columns, 500 rows per statement, parameterised): a multi-row

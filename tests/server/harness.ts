@@ -11,6 +11,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import type { LoginResponse } from '../../src/domain/api';
 import { buildApp } from '../../src/server/app';
 import { loadConfig, type Config } from '../../src/server/config';
+import type { AutovacuumOptions } from '../../src/server/db/autovacuum';
 import { openDb, type Db } from '../../src/server/db/connect';
 import { migrate } from '../../src/server/db/migrate';
 import { DATA_TABLES } from '../../src/server/db/schema';
@@ -57,10 +58,17 @@ export interface TestDb {
   close(): Promise<void>;
 }
 
+export interface TestDbOptions {
+  /** Migrated (default) or empty. */
+  migrated?: boolean;
+  /** PGlite's autovacuum (pglite-pool.ts): on with its defaults unless given. */
+  autovacuum?: AutovacuumOptions | false;
+}
+
 /** A database of its own (PGlite in memory, or a fresh PostgreSQL schema), migrated unless told not. */
-export async function openTestDb(backend: BackendName, { migrated = true } = {}): Promise<TestDb> {
+export async function openTestDb(backend: BackendName, { migrated = true, autovacuum }: TestDbOptions = {}): Promise<TestDb> {
   if (backend === 'pglite') {
-    const db = await openDb({});
+    const db = await openDb(autovacuum === undefined ? {} : { autovacuum });
     if (migrated) await migrate(db.kysely);
     return { db, backend, close: () => db.close() };
   }
@@ -102,8 +110,8 @@ export interface TestContext extends TestDb {
 const dbOfApp = new WeakMap<FastifyInstance, Db>();
 
 /** Database + small seeded county + app, for one test file and backend. */
-export async function setupContext(backend: BackendName): Promise<TestContext> {
-  const testDb = await openTestDb(backend);
+export async function setupContext(backend: BackendName, opts: Omit<TestDbOptions, 'migrated'> = {}): Promise<TestContext> {
+  const testDb = await openTestDb(backend, opts);
   const county = buildSmallCounty();
   await insertDataset(testDb.db.kysely, county.dataset);
   const app = await buildApp(testConfig, { db: testDb.db, clientDir: '/nonexistent' });

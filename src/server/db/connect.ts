@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect, type KyselyConfig, type PostgresDialectConfig 
 import pg from 'pg';
 import type { Database } from './schema';
 import { PGlitePool } from './pglite-pool';
+import type { AutovacuumOptions } from './autovacuum';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -26,6 +27,8 @@ export interface OpenOptions {
   pgPoolConfig?: pg.PoolConfig;
   /** Kysely's query log (the sync benchmark sums the time spent in queries). */
   log?: KyselyConfig['log'];
+  /** PGlite only: the pool's autovacuum (on by default; see autovacuum.ts), or false for none. */
+  autovacuum?: AutovacuumOptions | false;
 }
 
 export async function openDb(opts: OpenOptions): Promise<Db> {
@@ -41,7 +44,9 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
   if (opts.pgliteDir) fs.mkdirSync(path.dirname(opts.pgliteDir), { recursive: true });
   const pglite = opts.pgliteDir ? new PGlite(opts.pgliteDir) : new PGlite();
   await pglite.waitReady;
-  const pool = new PGlitePool(pglite);
+  const pool = new PGlitePool(pglite, {
+    autovacuum: opts.autovacuum ?? { onError: (err) => process.emitWarning(`PGlite autovacuum failed: ${String(err)}`) },
+  });
   const kysely = kyselyOver(pool);
   return { kysely, kind: 'pglite', close: () => kysely.destroy() };
 }

@@ -8,10 +8,14 @@
  * UTF-8 bytes in the binary format of their type: PGlite measures the UTF-8 length of a string
  * parameter with a JavaScript loop over every character, which cost more than a tenth of a push; Node
  * encodes the same bytes natively. The value PostgreSQL receives is the same text either way.
+ *
+ * And the pool keeps the tables analyzed and vacuumed, as PostgreSQL's autovacuum would: PGlite has
+ * none (autovacuum.ts).
  */
 import type { PGlite, QueryOptions, SerializerOptions } from '@electric-sql/pglite';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import { Semaphore } from '../util/semaphore';
+import { autovacuumOnce, AutovacuumSchedule, type AutovacuumOptions } from './autovacuum';
 
 type Command = PostgresQueryResult<unknown>['command'];
 
@@ -57,9 +61,23 @@ export class PGlitePool implements PostgresPool {
   readonly #mutex = new Semaphore(1);
   #ended = false;
   readonly #options: QueryOptions;
+  readonly #autovacuum: AutovacuumSchedule | null;
 
-  constructor(readonly pglite: PGlite) {
+  /** `autovacuum: false` leaves the tables as they are (a test of what happens without it). */
+  constructor(
+    readonly pglite: PGlite,
+    opts: { autovacuum?: AutovacuumOptions | false } = {},
+  ) {
     this.#options = { serializers: largeTextSerializers(pglite) };
+    this.#autovacuum = opts.autovacuum === false ? null : new AutovacuumSchedule(() => this.autovacuum(), opts.autovacuum);
+  }
+
+  /** One autovacuum pass now, between two holders of the connection; answers what it did. */
+  async autovacuum(): ReturnType<typeof autovacuumOnce> {
+    return this.#mutex.run(async () => {
+      if (this.#ended) return [];
+      return autovacuumOnce(async (sql) => (await this.pglite.query<Record<string, unknown>>(sql)).rows);
+    });
   }
 
   async connect(): Promise<PostgresPoolClient> {
@@ -83,6 +101,7 @@ export class PGlitePool implements PostgresPool {
         if (released) return;
         released = true;
         this.#mutex.release();
+        this.#autovacuum?.used();
       },
     };
     return client as PostgresPoolClient;
@@ -91,6 +110,7 @@ export class PGlitePool implements PostgresPool {
   async end(): Promise<void> {
     if (this.#ended) return;
     this.#ended = true;
+    await this.#autovacuum?.stop();
     // Wait for the connection in use to come back, then close (flushes the data directory).
     await this.#mutex.acquire();
     await this.pglite.close();
