@@ -152,6 +152,29 @@ function hasNote(a: AnswerLike): boolean {
   return typeof a.note === 'string' && a.note.trim().length > 0;
 }
 
+/** A template's items by code (the first of a code) and those of its self-check. */
+interface ItemIndex {
+  items: readonly ChecklistItem[];
+  byCode: Map<string, ChecklistItem>;
+  selfCheck: Set<ChecklistItem>;
+}
+
+/**
+ * Templates are immutable once published, and the server checks hundreds of visits against one: the
+ * index is built once per template (again should its items array be replaced).
+ */
+const itemIndexes = new WeakMap<ChecklistTemplate, ItemIndex>();
+
+function itemIndex(template: ChecklistTemplate): ItemIndex {
+  const known = itemIndexes.get(template);
+  if (known && known.items === template.items) return known;
+  const byCode = new Map<string, ChecklistItem>();
+  for (const item of template.items) if (!byCode.has(item.code)) byCode.set(item.code, item);
+  const index = { items: template.items, byCode, selfCheck: new Set(selfCheckItems(template)) };
+  itemIndexes.set(template, index);
+  return index;
+}
+
 /**
  * Every problem with a visit's answers. An empty list means the answers may be submitted.
  * `findings` are the inspector's own findings besides the violated items.
@@ -165,12 +188,15 @@ export function validateAnswers(
 ): AnswerProblem[] {
   const problems: AnswerProblem[] = [];
   const full: ChecklistContext = { ...ctx, answers };
-  const applicable = new Set(applicableItems(template, full).map((i) => i.code));
+  const { byCode, selfCheck } = itemIndex(template);
+  // Exactly `applicableItems`, asked of the answered items only.
+  const templateApplies = !template.appliesTo.placeKinds || template.appliesTo.placeKinds.includes(ctx.placeKind);
+  const applies = (item: ChecklistItem) => templateApplies && (!ctx.selfCheck || selfCheck.has(item)) && itemApplies(item, full);
   const seen = new Set<string>();
   let violations = 0;
 
   for (const a of answers) {
-    const item = template.items.find((i) => i.code === a.itemCode);
+    const item = byCode.get(a.itemCode);
     if (!item) {
       problems.push({ itemCode: a.itemCode, code: 'unknown_item', message: `检查表中没有检查项 ${a.itemCode}` });
       continue;
@@ -181,7 +207,7 @@ export function validateAnswers(
     }
     seen.add(a.itemCode);
     if (a.value === null) continue;
-    if (!applicable.has(item.code)) {
+    if (!applies(item)) {
       problems.push({
         itemCode: item.code,
         code: 'not_applicable',

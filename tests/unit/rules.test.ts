@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKLIST_V1, itemByCode } from '../../src/domain/checklist';
 import { answerSchema, findingSchema, TEXT_MAX, type Answer, type ChecklistItem, type ChecklistTemplate } from '../../src/domain/entities';
-import { VISIT_OUTCOMES } from '../../src/domain/enums';
+import { PLACE_KINDS, SHIFTS, VISIT_OUTCOMES } from '../../src/domain/enums';
 import {
   answerRequirements,
   applicableItems,
@@ -150,6 +150,27 @@ describe('validateAnswers', () => {
       ['A2', 'not_applicable'],
       ['I1', 'not_applicable'],
     ]);
+  });
+
+  it('rejects exactly the answered items applicableItems leaves out, in every context', () => {
+    const cafeOnly: ChecklistTemplate = { ...CHECKLIST_V1, appliesTo: { placeKinds: ['cafe'] } };
+    // A value of the item's kind that is no violation, so only applicability can reject it.
+    const fine = (i: ChecklistItem): Answer['value'] =>
+      i.kind === 'yesno' ? i.violationWhen !== true : i.kind === 'number' ? 0 : i.kind === 'choice' ? i.options![0]! : i.kind === 'time' ? '08:30' : '无';
+    let rejections = 0;
+    for (const template of [CHECKLIST_V1, cafeOnly])
+      for (const placeKind of PLACE_KINDS)
+        for (const shift of SHIFTS)
+          for (const selfCheck of [false, true])
+            for (const a1 of [true, false]) {
+              const c = { placeKind, shift, selfCheck };
+              const answers = template.items.map((i) => ans(i.code, i.code === 'A1' ? a1 : fine(i)));
+              const shown = new Set(codes(applicableItems(template, { ...c, answers })));
+              const rejected = validateAnswers(template, c, answers, 'premises_closed').filter((p) => p.code === 'not_applicable');
+              expect(rejected.map((p) => p.itemCode)).toEqual(template.items.map((i) => i.code).filter((code) => !shown.has(code)));
+              rejections += rejected.length;
+            }
+    expect(rejections).toBeGreaterThan(0);
   });
 
   it('rejects unknown and duplicate items', () => {
