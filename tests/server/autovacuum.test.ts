@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
-import { AUTOVACUUM_RULES, AutovacuumSchedule, upkeepDue, type TableActivity } from '../../src/server/db/autovacuum';
+import { AUTOVACUUM_RULES, AUTOVACUUM_STATISTICS_TARGET, AutovacuumSchedule, upkeepDue, type TableActivity } from '../../src/server/db/autovacuum';
 import type { Db } from '../../src/server/db/connect';
 import { pull } from '../../src/server/sync/pull';
 import { insertVisits } from '../../src/server/sync/visit-insert';
@@ -170,8 +170,13 @@ describe.each([
   afterAll(() => ctx.close());
 
   if (autovacuum) {
-    it('analyzes the visits soon after they were written', async () => {
+    it('analyzes the visits soon after they were written, on a sample of AUTOVACUUM_STATISTICS_TARGET', async () => {
       await until('visits analyzed', async () => (await statsOf(ctx.db, 'visits')).last_analyze !== null);
+      // A unique column's histogram has target + 1 bounds; the setting is back to PostgreSQL's own.
+      const { rows } = await sql<{ bounds: number; target: string }>`
+        SELECT cardinality(histogram_bounds::text::uuid[]) AS bounds, current_setting('default_statistics_target') AS target
+        FROM pg_stats WHERE tablename = 'visits' AND attname = 'id'`.execute(ctx.db.kysely);
+      expect(rows[0]).toEqual({ bounds: AUTOVACUUM_STATISTICS_TARGET + 1, target: '100' });
     });
 
     it('a pull page reads about a page of visits, not the whole grid', async () => {

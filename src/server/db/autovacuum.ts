@@ -13,7 +13,8 @@
  * 1,000 + 20 % (PostgreSQL 13's insert threshold: it keeps the visibility map of append-only tables
  * such as visits current). It looks at the statistics at most once a `checkMs` while the database is
  * used, and once more after the last use; each run holds the one connection like any query, so the
- * work happens between transactions. PostgreSQL has its own autovacuum; nothing here runs there.
+ * work happens between transactions, and it analyzes a smaller sample than PostgreSQL does
+ * (AUTOVACUUM_STATISTICS_TARGET). PostgreSQL has its own autovacuum; nothing here runs there.
  */
 
 /** What PostgreSQL's cumulative statistics say about a table (pg_stat_user_tables, pg_class). */
@@ -75,13 +76,22 @@ async function activity(run: RunSql): Promise<TableActivity[]> {
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** One pass of autovacuum over the current schema's tables; answers what it did. */
-export async function autovacuumOnce(run: RunSql): Promise<{ table: string; upkeep: Upkeep }[]> {
+export async function autovacuumOnce(run: RunSql, opts: { statisticsTarget?: number } = {}): Promise<{ table: string; upkeep: Upkeep }[]> {
   const done: { table: string; upkeep: Upkeep }[] = [];
-  for (const t of await activity(run)) {
+  const due = (await activity(run)).flatMap((t) => {
     const upkeep = upkeepDue(t);
-    if (!upkeep) continue;
-    await run(upkeep === 'vacuum' ? `VACUUM (ANALYZE) ${quoteIdent(t.table)}` : `ANALYZE ${quoteIdent(t.table)}`);
-    done.push({ table: t.table, upkeep });
+    return upkeep ? [{ table: t.table, upkeep }] : [];
+  });
+  if (due.length === 0) return done;
+  const target = opts.statisticsTarget;
+  if (target !== undefined) await run(`SET default_statistics_target = ${Math.trunc(target)}`);
+  try {
+    for (const { table, upkeep } of due) {
+      await run(upkeep === 'vacuum' ? `VACUUM (ANALYZE) ${quoteIdent(table)}` : `ANALYZE ${quoteIdent(table)}`);
+      done.push({ table, upkeep });
+    }
+  } finally {
+    if (target !== undefined) await run('RESET default_statistics_target');
   }
   return done;
 }
@@ -89,9 +99,19 @@ export async function autovacuumOnce(run: RunSql): Promise<{ table: string; upke
 export interface AutovacuumOptions {
   /** The least time between two looks at the statistics while the database is used (default 1 s). */
   checkMs?: number;
+  /** default_statistics_target while it analyzes (default AUTOVACUUM_STATISTICS_TARGET). */
+  statisticsTarget?: number;
   /** Told when a pass fails (the next one tries again). */
   onError?: (err: unknown) => void;
 }
+
+/**
+ * PostgreSQL analyzes a sample of 300 × default_statistics_target rows (100: 30,000), in a worker of
+ * its own. Here analyzing holds the one connection, so it samples 9,000: analyzing 100,000 visits took
+ * 55–60 ms instead of 220–310 (2026-12-07), and 30 values and buckets per column serve this schema's
+ * filters (a grid, a township, an `_xid` window, an id) as well.
+ */
+export const AUTOVACUUM_STATISTICS_TARGET = 30;
 
 /** Once a second at most, by default: one look costs about 2 ms of the one connection. */
 export const AUTOVACUUM_CHECK_MS = 1000;

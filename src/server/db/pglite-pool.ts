@@ -15,7 +15,7 @@
 import type { PGlite, QueryOptions, SerializerOptions } from '@electric-sql/pglite';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import { Semaphore } from '../util/semaphore';
-import { autovacuumOnce, AutovacuumSchedule, type AutovacuumOptions } from './autovacuum';
+import { AUTOVACUUM_STATISTICS_TARGET, autovacuumOnce, AutovacuumSchedule, type AutovacuumOptions } from './autovacuum';
 
 type Command = PostgresQueryResult<unknown>['command'];
 
@@ -62,6 +62,7 @@ export class PGlitePool implements PostgresPool {
   #ended = false;
   readonly #options: QueryOptions;
   readonly #autovacuum: AutovacuumSchedule | null;
+  readonly #statisticsTarget: number;
 
   /** `autovacuum: false` leaves the tables as they are (a test of what happens without it). */
   constructor(
@@ -69,14 +70,16 @@ export class PGlitePool implements PostgresPool {
     opts: { autovacuum?: AutovacuumOptions | false } = {},
   ) {
     this.#options = { serializers: largeTextSerializers(pglite) };
-    this.#autovacuum = opts.autovacuum === false ? null : new AutovacuumSchedule(() => this.autovacuum(), opts.autovacuum);
+    const autovacuum = opts.autovacuum === false ? null : (opts.autovacuum ?? {});
+    this.#autovacuum = autovacuum && new AutovacuumSchedule(() => this.autovacuum(), autovacuum);
+    this.#statisticsTarget = autovacuum?.statisticsTarget ?? AUTOVACUUM_STATISTICS_TARGET;
   }
 
   /** One autovacuum pass now, between two holders of the connection; answers what it did. */
   async autovacuum(): ReturnType<typeof autovacuumOnce> {
     return this.#mutex.run(async () => {
       if (this.#ended) return [];
-      return autovacuumOnce(async (sql) => (await this.pglite.query<Record<string, unknown>>(sql)).rows);
+      return autovacuumOnce(async (sql) => (await this.pglite.query<Record<string, unknown>>(sql)).rows, { statisticsTarget: this.#statisticsTarget });
     });
   }
 
