@@ -109,11 +109,42 @@ export function itemApplies(item: ChecklistItem, ctx: ChecklistContext): boolean
   return true;
 }
 
+/** A template's items by code (the first of a code) and those of its self-check. */
+interface ItemIndex {
+  items: readonly ChecklistItem[];
+  byCode: Map<string, ChecklistItem>;
+  selfCheck: Set<ChecklistItem>;
+}
+
+/**
+ * Templates are immutable once published, and the server checks hundreds of visits against one: the
+ * index is built once per template (again should its items array be replaced).
+ */
+const itemIndexes = new WeakMap<ChecklistTemplate, ItemIndex>();
+
+function itemIndex(template: ChecklistTemplate): ItemIndex {
+  const known = itemIndexes.get(template);
+  if (known && known.items === template.items) return known;
+  const byCode = new Map<string, ChecklistItem>();
+  for (const item of template.items) if (!byCode.has(item.code)) byCode.set(item.code, item);
+  const index = { items: template.items, byCode, selfCheck: new Set(selfCheckItems(template)) };
+  itemIndexes.set(template, index);
+  return index;
+}
+
+/**
+ * Whether an item of `template` is shown in `ctx`: the template is for the place's kind, a self-check
+ * shows its own items only, and the item's own conditions hold.
+ */
+function shownIn(template: ChecklistTemplate, ctx: ChecklistContext): (item: ChecklistItem) => boolean {
+  if (template.appliesTo.placeKinds && !template.appliesTo.placeKinds.includes(ctx.placeKind)) return () => false;
+  const { selfCheck } = itemIndex(template);
+  return (item) => (!ctx.selfCheck || selfCheck.has(item)) && itemApplies(item, ctx);
+}
+
 /** Items shown for a place kind, shift and the answers given so far, in template order. */
 export function applicableItems(template: ChecklistTemplate, ctx: ChecklistContext): ChecklistItem[] {
-  if (template.appliesTo.placeKinds && !template.appliesTo.placeKinds.includes(ctx.placeKind)) return [];
-  const items = ctx.selfCheck ? selfCheckItems(template) : template.items;
-  return items.filter((i) => itemApplies(i, ctx));
+  return template.items.filter(shownIn(template, ctx));
 }
 
 export function isViolation(item: ChecklistItem, value: AnswerValue | undefined): boolean {
@@ -152,29 +183,6 @@ function hasNote(a: AnswerLike): boolean {
   return typeof a.note === 'string' && a.note.trim().length > 0;
 }
 
-/** A template's items by code (the first of a code) and those of its self-check. */
-interface ItemIndex {
-  items: readonly ChecklistItem[];
-  byCode: Map<string, ChecklistItem>;
-  selfCheck: Set<ChecklistItem>;
-}
-
-/**
- * Templates are immutable once published, and the server checks hundreds of visits against one: the
- * index is built once per template (again should its items array be replaced).
- */
-const itemIndexes = new WeakMap<ChecklistTemplate, ItemIndex>();
-
-function itemIndex(template: ChecklistTemplate): ItemIndex {
-  const known = itemIndexes.get(template);
-  if (known && known.items === template.items) return known;
-  const byCode = new Map<string, ChecklistItem>();
-  for (const item of template.items) if (!byCode.has(item.code)) byCode.set(item.code, item);
-  const index = { items: template.items, byCode, selfCheck: new Set(selfCheckItems(template)) };
-  itemIndexes.set(template, index);
-  return index;
-}
-
 /**
  * Every problem with a visit's answers. An empty list means the answers may be submitted.
  * `findings` are the inspector's own findings besides the violated items.
@@ -188,10 +196,9 @@ export function validateAnswers(
 ): AnswerProblem[] {
   const problems: AnswerProblem[] = [];
   const full: ChecklistContext = { ...ctx, answers };
-  const { byCode, selfCheck } = itemIndex(template);
-  // Exactly `applicableItems`, asked of the answered items only.
-  const templateApplies = !template.appliesTo.placeKinds || template.appliesTo.placeKinds.includes(ctx.placeKind);
-  const applies = (item: ChecklistItem) => templateApplies && (!ctx.selfCheck || selfCheck.has(item)) && itemApplies(item, full);
+  const { byCode } = itemIndex(template);
+  // The rule of `applicableItems`, asked of the answered items only.
+  const applies = shownIn(template, full);
   const seen = new Set<string>();
   let violations = 0;
 
