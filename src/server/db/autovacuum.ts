@@ -75,25 +75,23 @@ async function activity(run: RunSql): Promise<TableActivity[]> {
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** One pass of autovacuum over the current schema's tables; answers what it did. */
-export async function autovacuumOnce(run: RunSql, opts: { statisticsTarget?: number } = {}): Promise<{ table: string; upkeep: Upkeep }[]> {
-  const done: { table: string; upkeep: Upkeep }[] = [];
+/**
+ * One pass of autovacuum over the current schema's tables, analyzing with `statisticsTarget` (the
+ * setting is reset afterwards); answers what it did.
+ */
+export async function autovacuumOnce(run: RunSql, statisticsTarget: number): Promise<{ table: string; upkeep: Upkeep }[]> {
   const due = (await activity(run)).flatMap((t) => {
     const upkeep = upkeepDue(t);
     return upkeep ? [{ table: t.table, upkeep }] : [];
   });
-  if (due.length === 0) return done;
-  const target = opts.statisticsTarget;
-  if (target !== undefined) await run(`SET default_statistics_target = ${Math.trunc(target)}`);
+  if (due.length === 0) return due;
+  await run(`SET default_statistics_target = ${Math.trunc(statisticsTarget)}`);
   try {
-    for (const { table, upkeep } of due) {
-      await run(upkeep === 'vacuum' ? `VACUUM (ANALYZE) ${quoteIdent(table)}` : `ANALYZE ${quoteIdent(table)}`);
-      done.push({ table, upkeep });
-    }
+    for (const { table, upkeep } of due) await run(upkeep === 'vacuum' ? `VACUUM (ANALYZE) ${quoteIdent(table)}` : `ANALYZE ${quoteIdent(table)}`);
   } finally {
-    if (target !== undefined) await run('RESET default_statistics_target');
+    await run('RESET default_statistics_target');
   }
-  return done;
+  return due;
 }
 
 export interface AutovacuumOptions {

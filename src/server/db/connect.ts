@@ -44,9 +44,9 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
   if (opts.pgliteDir) fs.mkdirSync(path.dirname(opts.pgliteDir), { recursive: true });
   const pglite = opts.pgliteDir ? new PGlite(opts.pgliteDir) : new PGlite();
   await pglite.waitReady;
-  const pool = new PGlitePool(pglite, {
-    autovacuum: opts.autovacuum ?? { onError: (err) => process.emitWarning(`PGlite autovacuum failed: ${String(err)}`) },
-  });
+  // A failed pass is reported whatever else the caller set (the next pass tries again).
+  const reportFailure = (err: unknown) => process.emitWarning(`PGlite autovacuum failed: ${String(err)}`);
+  const pool = new PGlitePool(pglite, { autovacuum: opts.autovacuum === false ? false : { onError: reportFailure, ...opts.autovacuum } });
   const kysely = kyselyOver(pool);
   return { kysely, kind: 'pglite', close: () => kysely.destroy() };
 }

@@ -62,7 +62,6 @@ export class PGlitePool implements PostgresPool {
   #ended = false;
   readonly #options: QueryOptions;
   readonly #autovacuum: AutovacuumSchedule | null;
-  readonly #statisticsTarget: number;
 
   /** `autovacuum: false` leaves the tables as they are (a test of what happens without it). */
   constructor(
@@ -71,15 +70,14 @@ export class PGlitePool implements PostgresPool {
   ) {
     this.#options = { serializers: largeTextSerializers(pglite) };
     const autovacuum = opts.autovacuum === false ? null : (opts.autovacuum ?? {});
-    this.#autovacuum = autovacuum && new AutovacuumSchedule(() => this.autovacuum(), autovacuum);
-    this.#statisticsTarget = autovacuum?.statisticsTarget ?? AUTOVACUUM_STATISTICS_TARGET;
+    this.#autovacuum = autovacuum && new AutovacuumSchedule(() => this.#autovacuumPass(autovacuum.statisticsTarget ?? AUTOVACUUM_STATISTICS_TARGET), autovacuum);
   }
 
-  /** One autovacuum pass now, between two holders of the connection; answers what it did. */
-  async autovacuum(): ReturnType<typeof autovacuumOnce> {
+  /** One autovacuum pass, holding the connection after those already waiting for it. */
+  #autovacuumPass(statisticsTarget: number): Promise<unknown> {
     return this.#mutex.run(async () => {
-      if (this.#ended) return [];
-      return autovacuumOnce(async (sql) => (await this.pglite.query<Record<string, unknown>>(sql)).rows, { statisticsTarget: this.#statisticsTarget });
+      if (this.#ended) return;
+      await autovacuumOnce(async (sql) => (await this.pglite.query<Record<string, unknown>>(sql)).rows, statisticsTarget);
     });
   }
 
