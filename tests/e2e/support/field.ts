@@ -17,6 +17,9 @@ export const SERVER_DOWN: RegExp[] = [
   // A request in flight, or on a kept-alive connection, when the server stops: reset rather than
   // refused (seen once in CI, 2026-12-07).
   /Failed to load resource: net::ERR_CONNECTION_RESET/,
+  // A request that reaches the server while it shuts down: Fastify answers 503 until the listener is
+  // closed (`return503OnClosing`), which the client treats as transient (seen once in CI, 2026-12-08).
+  /Failed to load resource: the server responded with a status of 503 \(Service Unavailable\)/,
 ];
 
 /**
