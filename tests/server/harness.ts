@@ -68,7 +68,7 @@ export interface TestDbOptions {
 /** A database of its own (PGlite in memory, or a fresh PostgreSQL schema), migrated unless told not. */
 export async function openTestDb(backend: BackendName, { migrated = true, autovacuum }: TestDbOptions = {}): Promise<TestDb> {
   if (backend === 'pglite') {
-    const db = await openDb(autovacuum === undefined ? {} : { autovacuum });
+    const db = await openDb({ autovacuum });
     if (migrated) await migrate(db.kysely);
     return { db, backend, close: () => db.close() };
   }
