@@ -103,7 +103,10 @@ export interface PrefetchKeys {
  *
  * The worker checks the arguments with the spec's schema before its prework and sends work only for
  * arguments that passed: a work that fits stands for that check too, and the push does not check
- * them again (push.ts, `Prepared.unchecked`).
+ * them again (push.ts, `Prepared.unchecked`). The handler then receives the arguments as sent, not
+ * as the schema parsed them: a spec with prework must have a schema that only accepts or refuses (no
+ * default, trim or transform; key order aside), as the visit schemas do. tests/server/sync-prework.test.ts
+ * holds a push to the same outcomes with and without the worker.
  */
 export interface Prework<A, W> {
   run(args: A): W;
